@@ -1,0 +1,83 @@
+"""Asset checks: each stage's pandera schema, and the "nothing lost" accounting.
+
+Schema checks are blocking: a frame that breaks its schema stops the run
+before the CRM store changes. Failure metadata names columns, checks and
+counts, never the offending values (they may be personal data).
+"""
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+
+from validators.schemas import GoldenCustomer, StandardContact
+
+from .metadata import counts_table
+from .resources import CrmStore
+from .store import count_rows
+
+
+def _schema_result(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> dg.AssetCheckResult:
+    try:
+        model.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        summary = cases.groupby(["column", "check"], dropna=False).size()
+        return dg.AssetCheckResult(
+            passed=False,
+            metadata={
+                "rows": len(frame),
+                "failures": len(cases),
+                "failures_by_rule": dg.MetadataValue.md(
+                    counts_table({f"{c} · {k}": int(n) for (c, k), n in summary.items()}, "column · check")
+                ),
+            },
+        )
+    return dg.AssetCheckResult(passed=True, metadata={"rows": len(frame)})
+
+
+@dg.asset_check(asset="standardised_contacts", blocking=True)
+def standardised_contacts_schema(standardised_contacts: pd.DataFrame) -> dg.AssetCheckResult:
+    """Every standardised record fits the StandardContact schema (E.164 phones,
+    normalised emails, ISO dates, unique record keys …)."""
+    return _schema_result(StandardContact, standardised_contacts)
+
+
+@dg.asset_check(asset="golden_customers", blocking=True)
+def golden_customers_schema(golden_customers: pd.DataFrame) -> dg.AssetCheckResult:
+    """Every golden record fits the GoldenCustomer schema (unique stable ids,
+    valid phones and emails, provenance present)."""
+    return _schema_result(GoldenCustomer, golden_customers)
+
+
+@dg.asset_check(
+    asset="crm_store",
+    additional_ins={
+        "contact_clusters": dg.AssetIn("contact_clusters"),
+        "quarantined_records": dg.AssetIn("quarantined_records"),
+    },
+)
+def every_record_accounted_for(
+    store: CrmStore, contact_clusters: pd.DataFrame, quarantined_records: pd.DataFrame
+) -> dg.AssetCheckResult:
+    """Every source record of the run is in customer_xref or quarantine, exactly once."""
+    counts = count_rows(store.engine())
+    accepted = len(contact_clusters)
+    rejected = len(quarantined_records)
+    keys = contact_clusters["source_system"] + ":" + contact_clusters["source_record_id"]
+    passed = (
+        counts["customer_xref"] == accepted
+        and counts["quarantine"] == rejected
+        and not keys.duplicated().any()
+    )
+    return dg.AssetCheckResult(
+        passed=bool(passed),
+        metadata={
+            "records_accepted": accepted,
+            "records_quarantined": rejected,
+            "xref_rows_in_store": counts["customer_xref"],
+            "quarantine_rows_in_store": counts["quarantine"],
+        },
+    )
+
+
+ASSET_CHECKS = [standardised_contacts_schema, golden_customers_schema, every_record_accounted_for]

@@ -1,0 +1,142 @@
+"""Matching assets: candidate_pairs → scored_pairs → contact_clusters → golden_customers."""
+
+import json
+
+import dagster as dg
+import pandas as pd
+
+from matching.blocking import block_candidates
+from matching.cluster import cluster_records
+from matching.compare import compare_pairs
+from matching.identity import assign_customer_ids
+from matching.model import score_pairs
+from matching.settings import MatchSettings, SurvivorshipSettings
+from matching.survivorship import select_survivors
+
+from .metadata import counts_table, matrix_table
+from .resources import CrmStore
+from .store import load_previous_xref
+
+MATCH_GROUP = "match"
+_GOLDEN_FIELDS = ("name", "phone", "email", "company", "city", "address", "birth_date")
+
+
+class MatchConfig(dg.Config):
+    """Thresholds a data engineer may change per run from the Launchpad."""
+
+    match_threshold: float = MatchSettings.match_threshold
+    review_threshold: float = MatchSettings.review_threshold
+    max_block_size: int = MatchSettings.max_block_size
+
+    def settings(self) -> MatchSettings:
+        return MatchSettings(
+            match_threshold=self.match_threshold,
+            review_threshold=self.review_threshold,
+            max_block_size=self.max_block_size,
+        )
+
+
+@dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
+def candidate_pairs(
+    context: dg.AssetExecutionContext, config: MatchConfig, standardised_contacts: pd.DataFrame
+) -> dg.Output[pd.DataFrame]:
+    """Record pairs sharing a blocking key (phone, email, resident id, name, pinyin …)."""
+    result = block_candidates(standardised_contacts, config.settings())
+    pairs = result.pairs
+    by_rule = pairs["blocked_on"].str.split(",").explode().value_counts().to_dict() if len(pairs) else {}
+    return dg.Output(
+        pairs,
+        metadata={
+            "dagster/row_count": len(pairs),
+            "pairs_per_rule": dg.MetadataValue.md(counts_table(by_rule, "blocking rule", "pairs")),
+            "oversized_blocks_skipped": dg.MetadataValue.md(
+                counts_table({k: v for k, v in result.skipped_blocks.items() if v}, "rule", "blocks")
+            ),
+        },
+    )
+
+
+@dg.asset(group_name=MATCH_GROUP, kinds={"pandas", "rapidfuzz"})
+def scored_pairs(
+    config: MatchConfig, standardised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame
+) -> dg.Output[pd.DataFrame]:
+    """Every candidate pair with per-field comparison levels, weights, score and decision."""
+    settings = config.settings()
+    levels = compare_pairs(standardised_contacts, candidate_pairs, settings)
+    scored = score_pairs(candidate_pairs, levels, settings)
+    keys = standardised_contacts["record_key"].to_numpy()
+    scored.insert(2, "left_key", keys[scored["left"].to_numpy()] if len(scored) else [])
+    scored.insert(3, "right_key", keys[scored["right"].to_numpy()] if len(scored) else [])
+    return dg.Output(
+        scored,
+        metadata={
+            "dagster/row_count": len(scored),
+            "decisions": dg.MetadataValue.md(
+                counts_table(scored["decision"].value_counts().to_dict(), "decision", "pairs")
+            ),
+            "settings": dg.MetadataValue.json(json.loads(settings.to_json())),
+        },
+    )
+
+
+@dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
+def contact_clusters(
+    context: dg.AssetExecutionContext,
+    store: CrmStore,
+    standardised_contacts: pd.DataFrame,
+    scored_pairs: pd.DataFrame,
+) -> dg.Output[pd.DataFrame]:
+    """Records grouped into customers (constrained clustering), each with its
+    stable customer id (inherited from the store where the customer existed)."""
+    result = cluster_records(standardised_contacts, scored_pairs)
+    previous = load_previous_xref(store.engine())
+    identity = assign_customer_ids(result.clusters, previous)
+    clusters = result.clusters.merge(identity.assignments, on="cluster")
+    clusters = clusters.merge(
+        standardised_contacts[["record_key", "source_system", "source_record_id"]], on="record_key"
+    )
+    sizes = clusters.groupby("cluster").size()
+    context.log.info(
+        f"{len(clusters)} records → {len(sizes)} customers; "
+        f"{len(result.refused_edges)} matched pairs kept apart by contradictions"
+    )
+    return dg.Output(
+        clusters,
+        metadata={
+            "dagster/row_count": len(clusters),
+            "customers": int(len(sizes)),
+            "customers_with_several_records": int((sizes > 1).sum()),
+            "largest_cluster": int(sizes.max()) if len(sizes) else 0,
+            "cluster_sizes": dg.MetadataValue.md(
+                counts_table(sizes.value_counts().sort_index().to_dict(), "records per customer", "customers")
+            ),
+            "pairs_refused_by_constraints": len(result.refused_edges),
+            "ids_kept_from_store": int(identity.assignments["customer_id"].isin(previous["customer_id"]).sum()),
+            "ids_merged_away": len(identity.merged),
+            "ids_retired": len(identity.retired),
+            "merged_ids": dg.MetadataValue.json(identity.merged.to_dict("records")),
+        },
+    )
+
+
+@dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
+def golden_customers(
+    standardised_contacts: pd.DataFrame, contact_clusters: pd.DataFrame
+) -> dg.Output[pd.DataFrame]:
+    """One golden record per customer: each field chosen by its survivorship rule,
+    with the winning source record kept as provenance."""
+    settings = SurvivorshipSettings()
+    golden = select_survivors(standardised_contacts, contact_clusters, settings)
+    combos = golden["source_systems"].value_counts().to_dict()
+    return dg.Output(
+        golden,
+        metadata={
+            "dagster/row_count": len(golden),
+            "customers_by_sources": dg.MetadataValue.md(counts_table(combos, "sources", "customers")),
+            "field_completeness": dg.MetadataValue.md(
+                matrix_table(
+                    {"filled": {c: f"{golden[c].notna().mean():.0%}" for c in _GOLDEN_FIELDS}}, "share"
+                )
+            ),
+        },
+    )

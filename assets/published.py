@@ -1,0 +1,66 @@
+"""``crm_store``: golden customers, cross-reference and quarantine, published in one transaction."""
+
+from datetime import datetime, timezone
+
+import dagster as dg
+import pandas as pd
+
+from matching.identity import find_merges
+
+from .metadata import matrix_table
+from .resources import CrmStore
+from .store import count_rows, load_previous_xref, publish
+
+PUBLISH_GROUP = "publish"
+
+
+@dg.asset(
+    group_name=PUBLISH_GROUP,
+    kinds={"sqlalchemy"},
+    pool="crm_store_publish",
+    description="The CRM store: golden_customer, customer_xref and quarantine, "
+    "replaced by this run's result in one transaction (unchanged rows untouched).",
+)
+def crm_store(
+    context: dg.AssetExecutionContext,
+    store: CrmStore,
+    golden_customers: pd.DataFrame,
+    contact_clusters: pd.DataFrame,
+    quarantined_records: pd.DataFrame,
+) -> dg.MaterializeResult:
+    engine = store.engine()
+    xref = contact_clusters[["source_system", "source_record_id", "customer_id", "match_score"]]
+    previous = load_previous_xref(engine)
+    current = contact_clusters[["record_key", "customer_id"]]
+    now = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    report = publish(
+        engine,
+        golden=golden_customers,
+        xref=xref,
+        quarantine=quarantined_records,
+        merged=find_merges(previous, current),
+        now=now,
+    )
+    counts = count_rows(engine)
+    changes = {
+        name: {"inserted": c.inserted, "updated": c.updated, "deleted": c.deleted,
+               "unchanged": c.unchanged}
+        for name, c in report.tables.items()
+    }
+    context.log.info(
+        "published to "
+        + store.display_url()
+        + ": "
+        + "; ".join(f"{n} +{c['inserted']} ~{c['updated']} -{c['deleted']}" for n, c in changes.items())
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "store": store.display_url(),
+            "golden_customers": counts["golden_customer"],
+            "xref_rows": counts["customer_xref"],
+            "quarantine_rows": counts["quarantine"],
+            "changed": report.changed,
+            "changes": dg.MetadataValue.md(matrix_table(changes, "table")),
+            "ids_merged_into_others": report.merged_ids,
+        }
+    )

@@ -1,0 +1,69 @@
+"""Dagster resources the assets take: where the exports are, and the CRM store.
+
+Configuration is resolved when a run starts, never at import time: an explicit
+value in the resource config wins, then the environment variable
+(``CUSTOMER_SOURCES_DIR``, ``CUSTOMER_STORE_URL``), then the project default
+(the bundled sample data; a SQLite file in the git-ignored ``output/`` folder).
+"""
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import dagster as dg
+import sqlalchemy as sa
+from pydantic import Field
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def output_dir() -> Path:
+    """Where runs write (store, Dagster home, reports): ``CUSTOMER_OUTPUT_DIR`` or ``output/``."""
+    return Path(os.environ.get("CUSTOMER_OUTPUT_DIR") or PROJECT_ROOT / "output")
+
+
+def default_store_url() -> str:
+    return f"sqlite:///{output_dir() / 'crm_store.sqlite'}"
+
+
+class SourcesFolder(dg.ConfigurableResource):
+    """The sources folder: one sub-folder per source kind (see SOURCES.md)."""
+
+    path: str | None = Field(
+        default=None,
+        description="Folder with web_forms/, wechat/, spreadsheets/, legacy/. "
+        "Default: $CUSTOMER_SOURCES_DIR, else the bundled data/sources.",
+    )
+
+    def root(self) -> Path:
+        chosen = self.path or os.environ.get("CUSTOMER_SOURCES_DIR") or PROJECT_ROOT / "data" / "sources"
+        return Path(chosen).expanduser().resolve()
+
+
+class CrmStore(dg.ConfigurableResource):
+    """The CRM store, by SQLAlchemy URL (SQLite by default, PostgreSQL in production)."""
+
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL. Default: $CUSTOMER_STORE_URL, else "
+        "sqlite:///output/crm_store.sqlite.",
+    )
+
+    def resolved_url(self) -> str:
+        return self.url or os.environ.get("CUSTOMER_STORE_URL") or default_store_url()
+
+    def engine(self) -> sa.Engine:
+        return store_engine(self.resolved_url())
+
+    def display_url(self) -> str:
+        """The URL with any password hidden, for logs and metadata."""
+        return sa.make_url(self.resolved_url()).render_as_string(hide_password=True)
+
+
+@lru_cache(maxsize=8)
+def store_engine(url: str) -> sa.Engine:
+    """One engine per URL; a SQLite file's folder is created on first use."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return sa.create_engine(url, future=True)

@@ -1,0 +1,79 @@
+"""``standardised_contacts`` and ``quarantined_records``: the four raw batches,
+normalised into one ``StandardContact`` frame, plus every rejected record."""
+
+import dagster as dg
+import pandas as pd
+
+from validators.standardise import standardise_contacts
+
+from .ingest import SourceBatch
+from .metadata import counts_table, matrix_table
+from .sources import SOURCE_SPECS
+
+STANDARDISE_GROUP = "standardise"
+
+#: Fields whose completeness is shown per source.
+_COMPLETENESS_FIELDS = ("name", "phone", "email", "company", "city", "id_card")
+
+
+@dg.multi_asset(
+    outs={
+        "standardised_contacts": dg.AssetOut(
+            description="One row per accepted source record, every field normalised "
+            "(pandera schema StandardContact).",
+            group_name=STANDARDISE_GROUP,
+            kinds={"pandas", "pandera"},
+        ),
+        "quarantined_records": dg.AssetOut(
+            description="Every rejected source record or file, with its reason and raw content.",
+            group_name=STANDARDISE_GROUP,
+            kinds={"pandas"},
+        ),
+    },
+    ins={f"raw_{spec.kind}": dg.AssetIn(f"raw_{spec.kind}_contacts") for spec in SOURCE_SPECS},
+)
+def standardise(context: dg.AssetExecutionContext, **batches: SourceBatch):
+    raw = pd.concat([b.records for b in batches.values()], ignore_index=True)
+    result = standardise_contacts(raw)
+    quarantine = pd.concat(
+        [*(b.quarantine for b in batches.values()), result.quarantine], ignore_index=True
+    )
+    contacts = result.contacts
+    completeness = {
+        system: {f: f"{frame[f].notna().mean():.0%}" for f in _COMPLETENESS_FIELDS}
+        for system, frame in contacts.groupby("source_system")
+    }
+    context.log.info(
+        f"{len(raw)} raw rows → {len(contacts)} records accepted, {len(quarantine)} quarantined"
+    )
+    yield dg.Output(
+        contacts,
+        output_name="standardised_contacts",
+        metadata={
+            "dagster/row_count": len(contacts),
+            "records_per_source": dg.MetadataValue.md(
+                counts_table(contacts["source_system"].value_counts().to_dict(), "source")
+            ),
+            "completeness_per_source": dg.MetadataValue.md(matrix_table(completeness, "source")),
+            "unusable_values": dg.MetadataValue.md(
+                counts_table(
+                    contacts["notes"].dropna().str.split(";").explode().value_counts().to_dict(),
+                    "field:problem",
+                )
+            ),
+        },
+    )
+    by_source_reason = quarantine.groupby(["source_system", "reason"]).size()
+    yield dg.Output(
+        quarantine,
+        output_name="quarantined_records",
+        metadata={
+            "dagster/row_count": len(quarantine),
+            "quarantine_by_reason": dg.MetadataValue.md(
+                counts_table(
+                    {f"{s} / {r}": int(n) for (s, r), n in by_source_reason.items()},
+                    "source / reason",
+                )
+            ),
+        },
+    )

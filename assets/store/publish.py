@@ -1,0 +1,177 @@
+"""Publishing: make the store hold exactly this run's result, in one transaction.
+
+The new state is diffed against the store: new rows are inserted, changed rows
+updated, vanished rows deleted, and unchanged rows not touched at all (their
+``matched_at`` / ``quarantined_at`` stay), so a re-run on the same input
+changes nothing. Any error rolls the whole publish back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+import sqlalchemy as sa
+
+from .schema import KEYS, TIMESTAMP_COLUMNS, customer_merge, ensure_schema, metadata
+
+
+@dataclass
+class TableChanges:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class PublishReport:
+    tables: dict[str, TableChanges] = field(default_factory=dict)
+    merged_ids: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(t.inserted or t.updated or t.deleted for t in self.tables.values())
+
+
+def quarantine_ids(frame: pd.DataFrame) -> pd.Series:
+    """A stable key per quarantine row: where it came from and why."""
+    parts = frame[["source_system", "source_file", "source_row", "source_record_id", "reason"]]
+    joined = parts.fillna("").astype(str).agg("\x1f".join, axis=1)
+    return joined.map(lambda s: hashlib.sha256(s.encode()).hexdigest()[:32])
+
+
+def publish(
+    engine: sa.Engine,
+    golden: pd.DataFrame,
+    xref: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    merged: pd.DataFrame,
+    now: str,
+) -> PublishReport:
+    """Replace the store's content with this run's, touching only what changed."""
+    ensure_schema(engine)
+    report = PublishReport()
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # one publisher at a time
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(20241103)"))
+        xref = xref.assign(matched_at=now)
+        quarantine = quarantine.assign(quarantine_id=quarantine_ids(quarantine), quarantined_at=now)
+        # Order matters for the foreign key: customers first in, last out.
+        golden_plan = _plan(conn, "golden_customer", golden)
+        xref_plan = _plan(conn, "customer_xref", xref)
+        _apply_upserts(conn, "golden_customer", golden_plan)
+        _apply_upserts(conn, "customer_xref", xref_plan)
+        _apply_deletes(conn, "customer_xref", xref_plan)
+        _apply_deletes(conn, "golden_customer", golden_plan)
+        quarantine_plan = _plan(conn, "quarantine", quarantine)
+        _apply_upserts(conn, "quarantine", quarantine_plan)
+        _apply_deletes(conn, "quarantine", quarantine_plan)
+        for name, plan in (("golden_customer", golden_plan), ("customer_xref", xref_plan),
+                           ("quarantine", quarantine_plan)):
+            report.tables[name] = plan.changes
+        report.merged_ids = _record_merges(conn, merged, now)
+    return report
+
+
+@dataclass
+class _Plan:
+    inserts: list[dict]
+    updates: list[dict]
+    deletes: list[dict]
+    changes: TableChanges
+
+
+def _plan(conn: sa.Connection, name: str, new: pd.DataFrame) -> _Plan:
+    table = metadata.tables[name]
+    columns = [c.name for c in table.columns]
+    keys = list(KEYS[name])
+    stamp = TIMESTAMP_COLUMNS.get(name)
+    old = pd.read_sql_table(name, conn) if sa.inspect(conn).has_table(name) else pd.DataFrame()
+    old = old.reindex(columns=columns)
+    new = new.reindex(columns=columns)
+    new = _clean(new, table)
+    old = _clean(old, table)
+    merged = new.merge(old, on=keys, how="outer", suffixes=("", "_old"), indicator=True)
+    compared = [c for c in columns if c not in keys and c != stamp]
+    inserts = merged[merged["_merge"] == "left_only"]
+    deletes = merged[merged["_merge"] == "right_only"]
+    both = merged[merged["_merge"] == "both"]
+    differs = pd.Series(False, index=both.index)
+    for column in compared:
+        differs |= ~_same(both[column], both[f"{column}_old"])
+    if name == "customer_xref":  # re-linked records get a new matched_at; a new score alone does not
+        relinked = ~_same(both["customer_id"], both["customer_id_old"])
+        both = both.assign(matched_at=both["matched_at"].where(relinked, both["matched_at_old"]))
+    elif stamp:
+        both = both.assign(**{stamp: both[f"{stamp}_old"]})
+    updates = both[differs]
+    return _Plan(
+        inserts=_records(inserts, columns),
+        updates=_records(updates, columns),
+        deletes=_records(deletes, keys),
+        changes=TableChanges(
+            inserted=len(inserts), updated=len(updates), deleted=len(deletes),
+            unchanged=len(both) - len(updates),
+        ),
+    )
+
+
+def _apply_upserts(conn: sa.Connection, name: str, plan: _Plan) -> None:
+    table = metadata.tables[name]
+    if plan.inserts:
+        conn.execute(table.insert(), plan.inserts)
+    if plan.updates:
+        keys = KEYS[name]
+        statement = table.update().where(
+            sa.and_(*(table.c[k] == sa.bindparam(f"k_{k}") for k in keys))
+        )
+        rows = [{**{f"k_{k}": r[k] for k in keys}, **{c: v for c, v in r.items() if c not in keys}}
+                for r in plan.updates]
+        conn.execute(statement, rows)
+
+
+def _apply_deletes(conn: sa.Connection, name: str, plan: _Plan) -> None:
+    if not plan.deletes:
+        return
+    table = metadata.tables[name]
+    keys = KEYS[name]
+    statement = table.delete().where(sa.and_(*(table.c[k] == sa.bindparam(f"k_{k}") for k in keys)))
+    conn.execute(statement, [{f"k_{k}": r[k] for k in keys} for r in plan.deletes])
+
+
+def _record_merges(conn: sa.Connection, merged: pd.DataFrame, now: str) -> int:
+    if merged.empty:
+        return 0
+    known = {r[0] for r in conn.execute(sa.select(customer_merge.c.old_customer_id))}
+    rows = [
+        {"old_customer_id": o, "customer_id": c, "merged_at": now}
+        for o, c in zip(merged["old_customer_id"], merged["customer_id"])
+        if o not in known
+    ]
+    if rows:
+        conn.execute(customer_merge.insert(), rows)
+    return len(rows)
+
+
+def _clean(frame: pd.DataFrame, table: sa.Table) -> pd.DataFrame:
+    """Python values the database and the comparison agree on (None for missing)."""
+    out = frame.astype(object).where(frame.notna(), None)
+    for column in table.columns:
+        if isinstance(column.type, sa.Integer):
+            out[column.name] = out[column.name].map(lambda v: None if v is None else int(v))
+        elif isinstance(column.type, sa.Float):
+            out[column.name] = out[column.name].map(lambda v: None if v is None else round(float(v), 6))
+    return out
+
+
+def _same(a: pd.Series, b: pd.Series) -> pd.Series:
+    both_missing = a.isna() & b.isna()
+    return both_missing | (a == b).fillna(False).astype(bool)
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    subset = frame[columns].astype(object)
+    subset = subset.where(subset.notna(), None)
+    return subset.to_dict("records")

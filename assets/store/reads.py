@@ -1,0 +1,36 @@
+"""What the pipeline reads back from the store: previous links, for stable ids."""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+
+from .schema import customer_xref, metadata
+
+
+def load_previous_xref(engine: sa.Engine) -> pd.DataFrame:
+    """``record_key`` → ``customer_id`` as published by the last run (empty for a new store)."""
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table(customer_xref.name):
+            return pd.DataFrame({"record_key": pd.Series(dtype="str"),
+                                 "customer_id": pd.Series(dtype="str")})
+        rows = conn.execute(
+            sa.select(customer_xref.c.source_system, customer_xref.c.source_record_id,
+                      customer_xref.c.customer_id)
+        ).all()
+    frame = pd.DataFrame(rows, columns=["source_system", "source_record_id", "customer_id"])
+    frame["record_key"] = frame["source_system"] + ":" + frame["source_record_id"]
+    return frame[["record_key", "customer_id"]]
+
+
+def count_rows(engine: sa.Engine) -> dict[str, int]:
+    """Row count of every store table (0 for a table not created yet)."""
+    counts: dict[str, int] = {}
+    with engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        for name, table in metadata.tables.items():
+            counts[name] = (
+                conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                if inspector.has_table(name) else 0
+            )
+    return counts

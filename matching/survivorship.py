@@ -1,0 +1,104 @@
+"""Survivorship: the golden value of each field, chosen among a customer's
+records by a named rule, with the record it came from kept as provenance.
+
+Fields that belong together (name and its pinyin; province, city and address)
+are taken from one record, so a golden address is never stitched from two.
+"""
+
+from __future__ import annotations
+
+import json
+import pandas as pd
+
+from .settings import SurvivorshipSettings
+
+#: golden field group → the contact columns it is read from (same order).
+FIELD_GROUPS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("name", "name_pinyin"): ("name", "name_pinyin"),
+    ("phone",): ("phone",),
+    ("phone_extension",): ("phone_extension",),
+    ("landline",): ("landline",),
+    ("email",): ("email",),
+    ("company",): ("company",),
+    ("title",): ("title",),
+    ("province", "city", "address"): ("province", "city", "address"),
+    ("gender",): ("gender",),
+    ("birth_date",): ("birth_date",),
+    ("id_card_no",): ("id_card",),
+    ("wecom_id",): ("wecom_id",),
+}
+
+_SCRIPT_RANK = {"han": 3, "mixed": 2, "latin": 1, "none": 0}
+
+
+def select_survivors(
+    contacts: pd.DataFrame,
+    clusters: pd.DataFrame,
+    settings: SurvivorshipSettings = SurvivorshipSettings(),
+) -> pd.DataFrame:
+    """One golden row (``GoldenCustomer``) per customer id of ``clusters``
+    (record_key, customer_id)."""
+    members = contacts.merge(clusters[["record_key", "customer_id"]], on="record_key")
+    members = members.assign(
+        trust=members["source_system"].map(settings.source_trust).fillna(0).astype(int),
+        recency=pd.to_datetime(members["updated_at"], utc=True, errors="coerce", format="ISO8601"),
+        script_rank=members["name_script"].map(_SCRIPT_RANK).fillna(0).astype(int),
+        id_card=members["id_card"].where(members["id_card_valid"]),
+    )
+    golden = pd.DataFrame({"customer_id": sorted(members["customer_id"].unique())})
+    golden = golden.set_index("customer_id")
+    provenance: dict[str, dict[str, dict[str, str]]] = {c: {} for c in golden.index}
+
+    for targets, columns in FIELD_GROUPS.items():
+        rule = settings.rules.get(targets[0], "complete" if len(targets) > 1 else "recent")
+        winners = _winners(members, columns, rule)
+        for target, column in zip(targets, columns):
+            golden[target] = winners[column].reindex(golden.index)
+        for customer_id, system, record_id in zip(
+            winners.index, winners["source_system"], winners["source_record_id"]
+        ):
+            for target, column in zip(targets, columns):
+                if pd.notna(winners.at[customer_id, column]):
+                    provenance[customer_id][target] = {
+                        "source_system": system, "source_record_id": record_id, "rule": rule,
+                    }
+
+    grouped = members.groupby("customer_id")
+    golden["source_count"] = grouped.size().astype("int64")
+    golden["source_systems"] = grouped["source_system"].agg(lambda s: ",".join(sorted(set(s))))
+    golden["provenance"] = [
+        json.dumps(provenance[c], ensure_ascii=False, sort_keys=True) for c in golden.index
+    ]
+    golden["updated_at"] = grouped["updated_at"].max()
+    golden = golden.reset_index()
+    for column in golden.columns:
+        if column != "source_count":
+            golden[column] = golden[column].astype("str")
+    return golden
+
+
+def _winners(members: pd.DataFrame, columns: tuple[str, ...], rule: str) -> pd.DataFrame:
+    """The winning record per customer for one field group, indexed by customer id."""
+    present = members[members[list(columns)].notna().any(axis=1)].copy()
+    present["filled"] = present[list(columns)].notna().sum(axis=1)
+    present["length"] = present[list(columns)].fillna("").astype(str).agg("".join, axis=1).str.len()
+    keys: list[str]
+    if rule == "trusted":
+        keys = ["trust", "recency"]
+    elif rule == "recent":
+        keys = ["recency", "trust"]
+    elif rule == "frequent":
+        present["frequency"] = present.groupby(["customer_id", columns[0]])[columns[0]].transform("size")
+        keys = ["frequency", "recency", "trust"]
+    elif rule == "complete":
+        keys = ["filled", "length", "recency", "trust"]
+    else:
+        raise ValueError(f"unknown survivorship rule {rule!r}")
+    if columns[0] == "name":
+        keys = ["script_rank", *keys]  # a name in characters beats its pinyin
+    ordered = present.sort_values(
+        ["customer_id", *keys, "record_key"],
+        ascending=[True, *([False] * len(keys)), True],
+        na_position="last",
+    )
+    return ordered.drop_duplicates("customer_id").set_index("customer_id")

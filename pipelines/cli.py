@@ -1,0 +1,61 @@
+"""The ``customer-master`` command line.
+
+    customer-master run [--sources DIR] [--store URL]   run the whole pipeline once
+    customer-master dev [--port N]                      start the Dagster UI
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from .instance import ensure_dagster_home
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="customer-master",
+        description="Customer master data on Dagster: source exports in, golden customers out.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="materialise every asset once, in this process")
+    run.add_argument("--sources", help="sources folder (default $CUSTOMER_SOURCES_DIR or data/sources)")
+    run.add_argument("--store", help="SQLAlchemy URL of the CRM store (default $CUSTOMER_STORE_URL "
+                     "or a SQLite file in output/)")
+    run.add_argument("--quiet", action="store_true", help="only print the summary")
+
+    dev = commands.add_parser("dev", help="start the Dagster UI (dagster dev) on this project")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.add_argument("--host", default="127.0.0.1")
+
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return _run(args)
+    return _dev(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.sources:
+        os.environ["CUSTOMER_SOURCES_DIR"] = os.path.abspath(args.sources)
+    if args.store:
+        os.environ["CUSTOMER_STORE_URL"] = args.store
+    ensure_dagster_home()
+    from .run import run_pipeline  # dagster imports are slow: only for commands that need them
+
+    summary = run_pipeline(quiet=args.quiet)
+    print(summary.render())
+    return 0 if summary.success else 1
+
+
+def _dev(args: argparse.Namespace) -> int:
+    home = ensure_dagster_home()
+    print(f"Dagster UI on http://{args.host}:{args.port} (instance: {home})", flush=True)
+    command = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions",
+               "-h", args.host, "-p", str(args.port)]
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""The one ``Definitions`` object: assets, checks, resources, job, schedule, sensor."""
+
+import dagster as dg
+
+from assets import ALL_ASSETS, ASSET_CHECKS, CrmStore, SourcesFolder
+
+from .automation import customer_master_job, daily_schedule, new_source_files_sensor
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    asset_checks=ASSET_CHECKS,
+    jobs=[customer_master_job],
+    schedules=[daily_schedule],
+    sensors=[new_source_files_sensor],
+    # Values are resolved when a run starts (config, then environment, then defaults).
+    resources={"sources": SourcesFolder(), "store": CrmStore()},
+)

@@ -1,0 +1,70 @@
+"""Run the main job in this process, recorded in the Dagster instance like a UI run."""
+
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from .automation import MAIN_JOB
+from .definitions import defs
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    success: bool
+    numbers: dict[str, object] = field(default_factory=dict)
+    failed_steps: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        lines = ["", f"customer-master run {self.run_id}: {'SUCCESS' if self.success else 'FAILED'}"]
+        width = max((len(k) for k in self.numbers), default=0)
+        for key, value in self.numbers.items():
+            lines.append(f"  {key.ljust(width)}  {value}")
+        if self.failed_steps:
+            lines.append("  failed steps: " + ", ".join(self.failed_steps))
+        return "\n".join(lines)
+
+
+def _metadata_value(result: dg.ExecuteInProcessResult, asset: str, key: str) -> object:
+    for event in result.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        if materialization.asset_key == dg.AssetKey(asset) and key in materialization.metadata:
+            return materialization.metadata[key].value
+    return None
+
+
+def run_pipeline(quiet: bool = False) -> RunSummary:
+    """Materialise the whole graph once; the run lands in $DAGSTER_HOME's history."""
+    instance = dg.DagsterInstance.get()
+    job = defs.resolve_job_def(MAIN_JOB)
+    run_config = {"loggers": {"console": {"config": {"log_level": "ERROR" if quiet else "INFO"}}}}
+    result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
+
+    raw_rows = sum(
+        int(_metadata_value(result, f"raw_{kind}_contacts", "rows_read") or 0)
+        for kind in ("web_forms", "wechat", "spreadsheets", "legacy")
+    )
+    accepted = _metadata_value(result, "standardised_contacts", "dagster/row_count")
+    customers = _metadata_value(result, "contact_clusters", "customers")
+    numbers = {
+        "source rows read": raw_rows,
+        "records accepted": accepted,
+        "records quarantined": _metadata_value(result, "quarantined_records", "dagster/row_count"),
+        "golden customers": customers,
+        "records merged into another": (
+            int(accepted) - int(customers) if accepted is not None and customers is not None else None
+        ),
+        "customers with several records": _metadata_value(
+            result, "contact_clusters", "customers_with_several_records"),
+        "store": _metadata_value(result, "crm_store", "store"),
+        "store changed": _metadata_value(result, "crm_store", "changed"),
+    }
+    failed = [e.step_key for e in result.all_events if e.is_step_failure and e.step_key]
+    checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    failed_checks = [
+        e.event_specific_data.check_name for e in checks if not e.event_specific_data.passed
+    ]
+    if failed_checks:
+        numbers["failed checks"] = ", ".join(failed_checks)
+    return RunSummary(result.run_id, result.success and not failed_checks,
+                      {k: v for k, v in numbers.items() if v is not None}, failed)

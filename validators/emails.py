@@ -1,0 +1,112 @@
+"""E-mail address normalisation.
+
+Customers type addresses on Chinese keyboards, so ``＠`` and ``。`` show up in place
+of ``@`` and ``.``, and addresses arrive wrapped as ``mailto:`` links or
+``Name <addr>``. Validation is left to ``email_validator`` (syntax only: no DNS,
+no network), and the result is case-folded so that it can be used as a match key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from email_validator import validate_email
+
+from validators.text import clean_text
+
+__all__ = ["EmailResult", "PLACEHOLDER_LOCAL_PARTS", "parse_email"]
+
+
+@dataclass(frozen=True)
+class EmailResult:
+    """Outcome of parsing one address.
+
+    ``email`` is set only when usable; otherwise ``problem`` is ``"missing"``
+    (blank input), ``"placeholder"`` or ``"invalid"``.
+    """
+
+    email: str | None
+    placeholder: bool
+    problem: str | None
+
+
+MISSING = EmailResult(None, False, "missing")
+INVALID = EmailResult(None, False, "invalid")
+PLACEHOLDER = EmailResult(None, True, "placeholder")
+
+#: Local parts people type when a form forces them to give an address. Small on
+#: purpose: a real address must never be thrown away.
+PLACEHOLDER_LOCAL_PARTS: frozenset[str] = frozenset(
+    {"test", "none", "null", "noemail", "nomail", "no", "na", "xxx", "abc", "123", "123456", "000000"}
+)
+
+_MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
+_ANGLE = re.compile(r"<([^<>]*@[^<>]*)>")
+_WS = re.compile(r"\s+")
+# Punctuation that Chinese IMEs produce instead of "." inside a domain.
+_DOMAIN_DOTS = str.maketrans({"。": ".", "．": ".", "，": ".", ",": ".", "｡": ".", "、": "."})
+
+
+def _prepare(text: str) -> str:
+    """Undo typing accidents before validation; never validates."""
+    text = text.replace("＠", "@").replace("﹫", "@")
+    angle = _ANGLE.search(text)
+    if angle:  # "王小明 <xiaoming@qq.com>"
+        text = angle.group(1)
+    text = _WS.sub("", text)
+    text = _MAILTO.sub("", text)
+    text = text.strip("<>\"'()[]")
+    if "@" in text:
+        local, _, domain = text.rpartition("@")
+        domain = domain.translate(_DOMAIN_DOTS).strip(".")
+        text = f"{local}@{domain}"
+    return text
+
+
+@lru_cache(maxsize=500_000)
+def _parse_text(text: str) -> EmailResult:
+    candidate = _prepare(text)
+    if "@" not in candidate:
+        return INVALID
+    local = candidate.rpartition("@")[0]
+    if local.casefold() in PLACEHOLDER_LOCAL_PARTS:
+        return PLACEHOLDER
+    try:
+        validated = validate_email(candidate, check_deliverability=False)
+    except Exception:  # EmailNotValidError, and anything odd from IDNA
+        return INVALID
+    normalised = validated.normalized.casefold()
+    if normalised.rpartition("@")[0] in PLACEHOLDER_LOCAL_PARTS:
+        return PLACEHOLDER
+    if normalised != validated.normalized:
+        # Case folding can change what the validator accepts (e.g. unusual
+        # Unicode); only return a value that validates on its own so the
+        # function stays idempotent.
+        try:
+            again = validate_email(normalised, check_deliverability=False).normalized
+        except Exception:
+            return INVALID
+        if again != normalised:
+            return INVALID
+    return EmailResult(normalised, False, None)
+
+
+def parse_email(raw: object) -> EmailResult:
+    """Normalise and validate one e-mail address.
+
+    Why: e-mail is a strong match key, so ``XiaoMing.Wang＠Example。com`` and
+    ``xiaoming.wang@example.com`` must become the same string, and filler
+    addresses like ``test@qq.com`` must not link unrelated customers.
+    ``example.com`` is accepted (no special-use rejection beyond the library's).
+    Never raises; ``parse_email(parse_email(x).email) == parse_email(x)`` for
+    usable results.
+    """
+    text = clean_text(raw)
+    if text is None:
+        return MISSING
+    try:
+        return _parse_text(text)
+    except Exception:  # pragma: no cover - defensive
+        return INVALID

@@ -1,0 +1,310 @@
+"""Raw source records → ``StandardContact`` rows (plus the records rejected here).
+
+Each normaliser runs once per *distinct* raw value (exports repeat the same
+city, company and placeholder phone thousands of times), then the results are
+mapped back onto the rows. Rows that share a record id (a WeCom contact added
+by several staff) are combined into one record here, so that every later
+stage sees one row per source record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from .addresses import normalise_region
+from .companies import normalise_company
+from .emails import parse_email
+from .identity_numbers import parse_resident_id
+from .names import NameResult, looks_like_person_name, parse_name
+from .phones import PhoneResult, parse_phone, parse_phone_list
+from .schemas import STANDARD_CONTACT_COLUMNS
+from .text import clean_text
+from .values import parse_bool, parse_date, parse_gender, parse_timestamp
+
+T = TypeVar("T")
+
+#: Legacy STATUS_CD values meaning the customer was deleted in the old system.
+DELETED_STATUS = frozenset({"D"})
+
+_MULTI_VALUED = ("phones", "owners", "tags", "source_file", "notes")
+
+
+@dataclass(frozen=True)
+class StandardiseSettings:
+    """Knobs of standardisation (data, so a run's settings can be recorded)."""
+
+    default_region: str = "CN"
+    #: Tags separators seen in WeCom exports.
+    tag_separators: tuple[str, ...] = (",", "，", ";", "；", "、")
+
+
+@dataclass(frozen=True)
+class StandardisedContacts:
+    contacts: pd.DataFrame  # StandardContact
+    quarantine: pd.DataFrame  # QUARANTINE_COLUMNS: deleted and content-less records
+
+
+def standardise_contacts(
+    raw: pd.DataFrame, settings: StandardiseSettings = StandardiseSettings()
+) -> StandardisedContacts:
+    """Normalise every raw record, reject the ones that cannot become a customer,
+    and combine rows that are one source record."""
+    if raw.empty:
+        return StandardisedContacts(_empty_contacts(), _quarantine_of(raw.iloc[0:0], []))
+
+    rows = raw.reset_index(drop=True)
+    out = pd.DataFrame(index=rows.index)
+    out["record_key"] = rows["source_system"] + ":" + rows["source_record_id"]
+    for column in ("source_system", "source_record_id", "source_file"):
+        out[column] = rows[column]
+    out["source_rows"] = 1
+
+    _add_names(out, rows)
+    _add_phones(out, rows, settings.default_region)
+    emails = _map_unique(rows["email"], parse_email)
+    out["email"] = [r.email if r else None for r in emails]
+    out["email_placeholder"] = [bool(r and r.placeholder) for r in emails]
+    _add_company_and_region(out, rows, emails)
+    _add_identity(out, rows)
+    out["wecom_id"] = rows["source_record_id"].where(rows["source_system"] == "wechat")
+    out["owners"] = _map_unique(rows["owner"], clean_text)
+    out["tags"] = _map_unique(rows["tags"], lambda v: _normalise_tags(v, settings))
+    out["channel"] = _map_unique(rows["channel"], clean_text)
+    out["form_id"] = _map_unique(rows["form_id"], clean_text)
+    consent = _map_unique(rows["consent_marketing"], parse_bool)
+    out["consent_marketing"] = [None if c is None else ("true" if c else "false") for c in consent]
+    out["created_at"] = _map_unique(rows["created_at"], parse_timestamp)
+    updated = _map_unique(rows["updated_at"], parse_timestamp)
+    out["updated_at"] = [u or c for u, c in zip(updated, out["created_at"])]
+    out["attributes"] = rows["attributes"]
+    out["notes"] = [_problems(rows.iloc[i], out.iloc[i]) for i in range(len(rows))]
+
+    deleted = rows["status"].map(clean_text, na_action="ignore").isin(DELETED_STATUS)
+    contentless = ~_has_identity(out)
+    rejected = deleted | contentless
+    reasons = [
+        ("deleted_in_source", "the old CRM marks this customer as deleted (STATUS_CD=D)")
+        if d
+        else ("no_contact_details", _contentless_detail(out.iloc[i]))
+        for i, d in zip(rows.index[rejected], deleted[rejected])
+    ]
+    quarantine = _quarantine_of(rows[rejected], reasons)
+    contacts = _combine_repeated_records(out[~rejected])
+    return StandardisedContacts(contacts, quarantine)
+
+
+# --- per-field groups -------------------------------------------------------------
+
+
+def _add_names(out: pd.DataFrame, rows: pd.DataFrame) -> None:
+    """Name from the name column; for WeCom, fall back to the nickname only when
+    it looks like a person's name (nicknames are often slogans or emoji)."""
+    names = _map_unique(rows["name"], parse_name)
+    nicknames = _map_unique(rows["nickname"], parse_name)
+    chosen: list[NameResult | None] = []
+    for name, nickname, raw_nick in zip(names, nicknames, rows["nickname"]):
+        if name is not None and name.name:
+            chosen.append(name)
+        elif nickname is not None and nickname.name and looks_like_person_name(raw_nick):
+            chosen.append(nickname)
+        else:
+            chosen.append(None)
+    out["name"] = [n.name if n else None for n in chosen]
+    out["name_key"] = [n.match_key if n else None for n in chosen]
+    out["name_pinyin"] = [n.pinyin if n else None for n in chosen]
+    out["name_script"] = [n.script if n else "none" for n in chosen]
+    out["family_name"] = [n.family_name if n else None for n in chosen]
+    out["honorific"] = [n.honorific if n else None for n in chosen]
+    out["nickname"] = _map_unique(rows["nickname"], clean_text)
+    out["_company_hint"] = [n.company_hint if n else None for n in names]
+
+
+def _add_phones(out: pd.DataFrame, rows: pd.DataFrame, region: str) -> None:
+    mobiles = _map_unique(rows["phone"], lambda v: parse_phone_list(v, region))
+    landlines = _map_unique(rows["landline"], lambda v: parse_phone(v, region))
+    phones, primary, extension, landline, placeholder = [], [], [], [], []
+    for listed, fixed in zip(mobiles, landlines):
+        results: list[PhoneResult] = list(listed or []) + ([fixed] if fixed else [])
+        usable = [r for r in results if r.e164]
+        numbers = list(dict.fromkeys(r.e164 for r in usable))
+        phones.append(";".join(numbers) or None)
+        mobile = next((r for r in usable if r.kind == "mobile"), None)
+        first = mobile or (usable[0] if usable else None)
+        primary.append(first.e164 if first else None)
+        extension.append(next((r.extension for r in usable if r.extension), None))
+        landline.append(next((r.e164 for r in usable if r.kind == "landline"), None))
+        placeholder.append(any(r.placeholder for r in results))
+    out["phone"] = primary
+    out["phones"] = phones
+    out["phone_extension"] = extension
+    out["landline"] = landline
+    out["phone_placeholder"] = placeholder
+
+
+def _add_company_and_region(out: pd.DataFrame, rows: pd.DataFrame, _emails: list) -> None:
+    company_raw = rows["company"].where(rows["company"].notna(), out["_company_hint"])
+    companies = _map_unique(company_raw, normalise_company)
+    out["company"] = [c.name if c else None for c in companies]
+    out["company_key"] = [c.match_key if c else None for c in companies]
+    out["title"] = _map_unique(rows["title"], clean_text)
+    triples = list(zip(rows["province"], rows["city"], rows["address"]))
+    regions = _map_unique(pd.Series(triples, dtype=object), lambda t: normalise_region(*t))
+    out["province"] = [r.province if r else None for r in regions]
+    out["city"] = [r.city if r else None for r in regions]
+    out["address"] = [r.address if r else None for r in regions]
+    out.drop(columns="_company_hint", inplace=True)
+
+
+def _add_identity(out: pd.DataFrame, rows: pd.DataFrame) -> None:
+    """Resident id, and birth date / gender from the source or, failing that,
+    from a valid resident id (whose digits encode both)."""
+    ids = _map_unique(rows["id_card"], parse_resident_id)
+    out["id_card"] = [r.number if r else None for r in ids]
+    out["id_card_valid"] = [bool(r and r.valid) for r in ids]
+    births = _map_unique(rows["birth_date"], parse_date)
+    genders = _map_unique(rows["gender"], parse_gender)
+    out["birth_date"] = [b or (r.birth_date if r and r.valid else None) for b, r in zip(births, ids)]
+    out["gender"] = [g or (r.gender if r and r.valid else None) for g, r in zip(genders, ids)]
+
+
+def _normalise_tags(value: Any, settings: StandardiseSettings) -> str | None:
+    text = clean_text(value)
+    if not text:
+        return None
+    for separator in settings.tag_separators[1:]:
+        text = text.replace(separator, settings.tag_separators[0])
+    tags = [t.strip() for t in text.split(settings.tag_separators[0])]
+    return ";".join(dict.fromkeys(t for t in tags if t)) or None
+
+
+# --- acceptance -------------------------------------------------------------------
+
+
+def _has_identity(out: pd.DataFrame) -> pd.Series:
+    """A record can become a customer when something names or reaches a person."""
+    return (
+        out["name"].notna()
+        | out["phones"].notna()
+        | out["email"].notna()
+        | out["id_card_valid"]
+        | out["wecom_id"].notna()
+    )
+
+
+def _contentless_detail(row: pd.Series) -> str:
+    parts = ["no name, no usable phone, email or resident id"]
+    if row["phone_placeholder"]:
+        parts.append("the only phone is a placeholder number")
+    if row["email_placeholder"]:
+        parts.append("the only email is a placeholder address")
+    if row["id_card"] is not None and not row["id_card_valid"]:
+        parts.append("the resident id fails its check digit")
+    return "; ".join(parts)
+
+
+def _problems(raw: pd.Series, std: pd.Series) -> str | None:
+    """Which raw values were present but unusable (no values: this may be shown)."""
+    found = []
+    if pd.notna(raw["phone"]) and std["phones"] is None:
+        found.append("phone:placeholder" if std["phone_placeholder"] else "phone:invalid")
+    if pd.notna(raw["email"]) and std["email"] is None:
+        found.append("email:placeholder" if std["email_placeholder"] else "email:invalid")
+    if std["id_card"] is not None and not std["id_card_valid"]:
+        found.append("id_card:invalid")
+    return ";".join(found) or None
+
+
+def _quarantine_of(rows: pd.DataFrame, reasons: list[tuple[str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "source_system": rows.get("source_system"),
+            "source_file": rows.get("source_file"),
+            "source_record_id": rows.get("source_record_id"),
+            "source_row": rows.get("source_row"),
+            "reason": [r for r, _ in reasons],
+            "reason_detail": [
+                f"{f} row {row}: {d}"
+                for f, row, (_, d) in zip(rows.get("source_file", []), rows.get("source_row", []), reasons)
+            ],
+            "raw": rows.get("raw"),
+        }
+    )
+    return frame.reset_index(drop=True).astype("string")
+
+
+# --- combining rows of one record ----------------------------------------------------
+
+
+def _combine_repeated_records(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per ``record_key``: scalar fields from the most recent row that has
+    them, list fields (phones, owners, tags, files) as the union of all rows."""
+    frame = frame.reset_index(drop=True)
+    repeated = frame["record_key"].duplicated(keep=False)
+    if not repeated.any():
+        return _finish(frame)
+    single = frame[~repeated]
+    multi = frame[repeated].sort_values(["record_key", "updated_at"], ascending=[True, False])
+    combined = multi.groupby("record_key", sort=False).first()
+    for column in _MULTI_VALUED:
+        combined[column] = multi.groupby("record_key", sort=False)[column].agg(_union)
+    combined["source_rows"] = multi.groupby("record_key", sort=False).size()
+    combined["phone_placeholder"] = multi.groupby("record_key", sort=False)["phone_placeholder"].any()
+    combined["email_placeholder"] = multi.groupby("record_key", sort=False)["email_placeholder"].any()
+    combined["id_card_valid"] = multi.groupby("record_key", sort=False)["id_card_valid"].any()
+    combined["attributes"] = multi.groupby("record_key", sort=False)["attributes"].agg(_merge_json)
+    combined = combined.reset_index()
+    return _finish(pd.concat([single, combined], ignore_index=True))
+
+
+def _union(values: pd.Series) -> str | None:
+    items: dict[str, None] = {}
+    for value in values.dropna():
+        for item in str(value).split(";"):
+            if item:
+                items[item] = None
+    return ";".join(items) or None
+
+
+def _merge_json(values: pd.Series) -> str | None:
+    merged: dict[str, Any] = {}
+    for value in values.dropna():
+        for key, item in json.loads(value).items():
+            merged.setdefault(key, item)
+    return json.dumps(merged, ensure_ascii=False) if merged else None
+
+
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.sort_values("record_key", kind="stable").reset_index(drop=True)
+    frame = frame[list(STANDARD_CONTACT_COLUMNS)].copy()
+    for column in STANDARD_CONTACT_COLUMNS:
+        if column in ("phone_placeholder", "email_placeholder", "id_card_valid"):
+            frame[column] = frame[column].astype(bool)
+        elif column == "source_rows":
+            frame[column] = frame[column].astype("int64")
+        else:
+            frame[column] = frame[column].astype("str").where(frame[column].notna(), None)
+            frame[column] = frame[column].astype("str")
+    return frame
+
+
+def _empty_contacts() -> pd.DataFrame:
+    return _finish(pd.DataFrame({c: pd.Series(dtype=object) for c in STANDARD_CONTACT_COLUMNS}))
+
+
+def _map_unique(series: pd.Series, fn: Callable[[Any], T]) -> list[T | None]:
+    """``fn`` applied once per distinct non-missing value, mapped back onto rows."""
+    results: dict[Hashable, T] = {}
+    out: list[T | None] = []
+    for value in series.tolist():
+        if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+            out.append(None)
+            continue
+        if value not in results:
+            results[value] = fn(value)
+        out.append(results[value])
+    return out
