@@ -43,6 +43,9 @@ GIVEN_CHARS = (
     ("斌", "bin", "m"), ("倩", "qian", "f"), ("蕾", "lei", "f"), ("瑶", "yao", "f"),
 )
 
+# characters that only sound natural as the first of two given-name characters
+FIRST_ONLY = "小晓子梓一思嘉佳诗天建国志"
+
 # Very common full names used for the namesake hard case:
 # (surname, surname pinyin, given, given pinyin, gender)
 COMMON_FULL_NAMES = (
@@ -149,3 +152,32 @@ CHANNELS = ("website", "mini_program", "official_account", "landing_page")
 MESSAGES = ("想了解产品报价", "请联系我，谢谢", "我们需要批量采购，请尽快回复", "展会现场咨询",
             "能否提供样品？", "", "Please send me the catalogue.", "预约演示\n周三下午方便")
 SHEET_NOTES = ("意向强", "已发资料", "", "", "需回访", "老客户", "展位A12", "要样品")
+
+# Hand-kept spreadsheet layouts (header spellings from the SOURCES.md synonym table):
+# (file stem, format, CSV encoding, sheet names, title row above the header or None,
+#  old list? (shows the company a person used to work for), ((canonical, header), ...))
+SHEET_TEMPLATES = (
+    ("expo_2024_shanghai", "xlsx", "utf-8-sig", ("Day1", "Day2"), "2024上海工业博览会 客户登记表",
+     False, (("name", "姓名"), ("phone", "手机号码"), ("email", "邮箱"), ("company", "公司名称"),
+             ("title", "职务"), ("city", "城市"), ("note", "备注"))),
+    ("sales_leads_2024", "xlsx", "utf-8-sig", ("华东", "华南", "其他"), None, False,
+     (("name", "Name"), ("phone", "Mobile"), ("email", "ＥＭＡＩＬ"), ("company", "Company"),
+      ("title", "Title"), ("province", "Province"), ("city", "City"), ("address", "Address"),
+      ("note", "Notes"))),
+    ("expo_2023_beijing", "xlsx", "utf-8-sig", ("登记表",), "2023北京国际智能制造展 观众登记", True,
+     (("name", "客户姓名"), ("phone", "手机"), ("email", "电子邮箱"), ("company", "公司"),
+      ("title", "职务"), ("city", "城市"), ("address", "地址"), ("note", "备注"))),
+    ("visitors_2024q3", "csv", "utf-8", ("csv",), None, False,
+     (("name", "联系人"), ("phone", "电话"), ("email", "E-mail"), ("company", "单位"),
+      ("title", "职位"), ("province", "省份"), ("city", "城市"), ("address", "详细地址"),
+      ("note", "Remark"))),
+    ("dealer_contacts", "csv", "utf-8-sig", ("csv",), "经销商通讯录（内部资料）", False,
+     (("name", "客户姓名"), ("phone", "联系电话"), ("email", "电子邮箱"), ("company", "公司"),
+      ("title", "职位"), ("province", "省"), ("city", "市"), ("address", "联系地址"),
+      ("note", "备注"))),
+    ("expo_2023_guangzhou", "csv", "gb18030", ("csv",), None, True,
+     (("name", "Contact"), ("phone", "ＴＥＬ"), ("email", "email"), ("company", "企业"),
+      ("title", "TITLE"), ("province", "省份"), ("city", "城市"), ("address", "地址"),
+      ("note", "备注"))),
+)
+WEB_JUNK_MESSAGES = ("测试", "test", "广告合作请联系", "你好")

@@ -133,11 +133,14 @@ def _compare_sets(a: pd.Series, b: pd.Series, generic: set[str]) -> pd.Series:
 
 def _compare_emails(a: pd.Series, b: pd.Series, generic: set[str]) -> pd.Series:
     levels = pd.Series(_compare_sets(a, b, generic))
-    local_a = a.str.split("@").str[0]
-    local_b = b.str.split("@").str[0]
-    same_local = (local_a == local_b).fillna(False).to_numpy() & (
-        local_a.str.len().fillna(0) >= 4
-    ).to_numpy()
+    same_local = np.array(
+        [
+            isinstance(x, str) and isinstance(y, str)
+            and len(x.split("@")[0]) >= 4 and x.split("@")[0] == y.split("@")[0]
+            for x, y in zip(a, b)
+        ],
+        dtype=bool,
+    )
     levels[(levels == "different").to_numpy() & same_local] = "local_part"
     return levels
 

@@ -81,7 +81,7 @@ def _winners(members: pd.DataFrame, columns: tuple[str, ...], rule: str) -> pd.D
     """The winning record per customer for one field group, indexed by customer id."""
     present = members[members[list(columns)].notna().any(axis=1)].copy()
     present["filled"] = present[list(columns)].notna().sum(axis=1)
-    present["length"] = present[list(columns)].fillna("").astype(str).agg("".join, axis=1).str.len()
+    present["length"] = sum(present[c].fillna("").astype(str).str.len() for c in columns)
     keys: list[str]
     if rule == "trusted":
         keys = ["trust", "recency"]

@@ -202,7 +202,7 @@ def _contentless_detail(row: pd.Series) -> str:
         parts.append("the only phone is a placeholder number")
     if row["email_placeholder"]:
         parts.append("the only email is a placeholder address")
-    if row["id_card"] is not None and not row["id_card_valid"]:
+    if pd.notna(row["id_card"]) and not row["id_card_valid"]:
         parts.append("the resident id fails its check digit")
     return "; ".join(parts)
 
@@ -210,11 +210,11 @@ def _contentless_detail(row: pd.Series) -> str:
 def _problems(raw: pd.Series, std: pd.Series) -> str | None:
     """Which raw values were present but unusable (no values: this may be shown)."""
     found = []
-    if pd.notna(raw["phone"]) and std["phones"] is None:
+    if pd.notna(raw["phone"]) and pd.isna(std["phones"]):
         found.append("phone:placeholder" if std["phone_placeholder"] else "phone:invalid")
-    if pd.notna(raw["email"]) and std["email"] is None:
+    if pd.notna(raw["email"]) and pd.isna(std["email"]):
         found.append("email:placeholder" if std["email_placeholder"] else "email:invalid")
-    if std["id_card"] is not None and not std["id_card_valid"]:
+    if pd.notna(std["id_card"]) and not std["id_card_valid"]:
         found.append("id_card:invalid")
     return ";".join(found) or None
 
