@@ -9,6 +9,7 @@ can see what was typed, but ``valid`` is False and ``problem`` says why.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -57,7 +58,9 @@ def _birth_date(number: str) -> date | None:
 
 @lru_cache(maxsize=200_000)
 def _parse_text(text: str) -> ResidentIdResult:
-    number = _SEPARATORS.sub("", text).upper()
+    # Re-normalise after dropping separators: a removed space can let a combining
+    # mark compose with the previous character, and upper() can decompose.
+    number = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", _SEPARATORS.sub("", text)).upper())
     if not number:
         return MISSING
     if len(number) != 18:

@@ -38,8 +38,9 @@ class PublishReport:
 def quarantine_ids(frame: pd.DataFrame) -> pd.Series:
     """A stable key per quarantine row: where it came from and why."""
     parts = frame[["source_system", "source_file", "source_row", "source_record_id", "reason"]]
-    joined = parts.fillna("").astype(str).agg("\x1f".join, axis=1)
-    return joined.map(lambda s: hashlib.sha256(s.encode()).hexdigest()[:32])
+    rows = parts.astype(object).where(parts.notna(), "").itertuples(index=False)
+    digests = [hashlib.sha256("\x1f".join(map(str, row)).encode()).hexdigest()[:32] for row in rows]
+    return pd.Series(digests, index=frame.index, dtype="str")
 
 
 def publish(
