@@ -82,13 +82,14 @@ def scored_pairs(
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
 def contact_clusters(
     context: dg.AssetExecutionContext,
+    config: MatchConfig,
     store: CrmStore,
     standardised_contacts: pd.DataFrame,
     scored_pairs: pd.DataFrame,
 ) -> dg.Output[pd.DataFrame]:
     """Records grouped into customers (constrained clustering), each with its
     stable customer id (inherited from the store where the customer existed)."""
-    result = cluster_records(standardised_contacts, scored_pairs)
+    result = cluster_records(standardised_contacts, scored_pairs, config.settings())
     previous = load_previous_xref(store.engine())
     identity = assign_customer_ids(result.clusters, previous)
     clusters = result.clusters.merge(identity.assignments, on="cluster")

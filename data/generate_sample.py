@@ -47,12 +47,16 @@ V = _load_vocab()
 KINDS = ("web_forms", "wechat", "spreadsheets", "legacy")
 KIND_WEIGHTS = (30, 25, 27, 18)
 ROW_COUNTS, ROW_COUNT_WEIGHTS, MEAN_ROWS = (1, 2, 3, 4), (45, 30, 17, 8), 1.9
-XLSX_MAX_ROWS = 100_000  # a sheet expected to get more rows than this is written as CSV
+XLSX_MAX_ROWS = 20_000  # a sheet expected to get more rows than this is written as CSV
+COMPANY_POOL = 20_000  # recent companies a new person may join as a colleague
 FIXED_TS = dt.datetime(2024, 11, 3, 8, 0, 0)  # xlsx created/modified and zip entry times
 LAST_DAY = dt.date(2024, 11, 3)
 ALNUM = string.ascii_letters + string.digits
 TRAD = str.maketrans({pair[0]: pair[1] for pair in V.TRAD_PAIRS.split()})
 FULLWIDTH = str.maketrans("0123456789+-()", "０１２３４５６７８９＋－（）")
+GIVEN_POOLS = {g: (tuple(c for c in V.GIVEN_CHARS if c[2] in ok),
+                  tuple(c for c in V.GIVEN_CHARS if c[2] in ok and c[0] not in V.FIRST_ONLY))
+               for g, ok in (("M", "mn"), ("F", "fn"))}  # (first character, second character)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 TRUTH_COLUMNS = ("source_system", "source_file", "source_record_id", "person_id", "expected",
                  "scenario", "source_line")
@@ -260,7 +264,8 @@ class _Generator:
         if record_id is None:  # spreadsheets: the id is the row's position
             record_id = f"{stream.file}#{stream.sheet}!{line}"
         self.truth.append((stream.kind, stream.file, record_id, person.pid if person else "",
-                           expected, ";".join(dict.fromkeys(labels)), line, stream.sheet))
+                           expected, sys.intern(";".join(dict.fromkeys(labels))), line,
+                           stream.sheet))
 
     # ---- persons and companies
     def unique(self, make):
@@ -290,7 +295,10 @@ class _Generator:
             domain=f"{core_py}{'-' + tag if r.random() < 0.5 else ''}."
                    f"{r.choice(('com', 'cn', 'com.cn'))}",
             switchboard=self.landline(home))
-        self.companies.append(company)
+        if len(self.companies) < COMPANY_POOL:
+            self.companies.append(company)
+        else:  # a ring of recent companies keeps memory flat for big runs
+            self.companies[r.randrange(COMPANY_POOL)] = company
         return company
 
     def email(self, sur_py, parts, birth, company):
@@ -311,12 +319,13 @@ class _Generator:
         return email
 
     def given_name(self, gender):
-        r, ok = self.r, "mn" if gender == "M" else "fn"
-        first = r.choice([c for c in V.GIVEN_CHARS if c[2] in ok])
+        r, (firsts, seconds) = self.r, GIVEN_POOLS[gender]
+        first = r.choice(firsts)
         if first[0] not in V.FIRST_ONLY and r.random() < 0.3:
             return first[0], (first[1],)
-        second = r.choice([c for c in V.GIVEN_CHARS if c[2] in ok and c[0] not in V.FIRST_ONLY
-                           and c != first])
+        second = r.choice(seconds)
+        while second == first:
+            second = r.choice(seconds)
         return first[0] + second[0], (first[1], second[1])
 
     def new_person(self, name=None, gender=None, city=None):

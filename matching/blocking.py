@@ -56,6 +56,7 @@ BLOCKING_RULES: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
     "name": _single("name_key"),
     "name_city": _joined("name_key", "city"),
     "name_company": _joined("name_key", "company_key"),
+    "surname_company": _joined("family_name", "company_key"),
     "pinyin": _pinyin_anagram,
 }
 

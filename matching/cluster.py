@@ -2,9 +2,12 @@
 
 Plain connected components chain: A–B and B–C merge A with C even when A and C
 clearly differ. Here edges are added strongest first, and an edge is refused
-when it would put two contradicting facts in one cluster (two different valid
-resident ids, two different birth dates) or join records a reviewer said to
-keep apart. Must-links from reviewers are applied first, whatever the scores.
+when it would put into one cluster
+- two contradicting facts (two different valid resident ids or birth dates), or
+- two records known to be different people: a pair a reviewer kept apart, or a
+  scored pair with strong evidence against it (a clearly different name,
+  gender or resident id), even if a third record resembles both.
+Must-links from reviewers are applied first, whatever the scores.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .model import MATCH
+from .model import MATCH, NO_MATCH
+from .settings import MatchSettings
 
 #: Facts of which one customer has at most one value.
 EXCLUSIVE_FACTS: tuple[str, ...] = ("id_card", "birth_date")
@@ -26,25 +30,35 @@ class ClusterResult:
     refused_edges: pd.DataFrame  # matched pairs left apart, and why
 
 
+def contradicting_pairs(scored: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
+    """Scored pairs that are clearly two people: no match, and at least one field
+    weighs ``contradiction_weight`` or less against."""
+    weights = scored[[f"w_{f}" for f in settings.weights]]
+    strong = (scored["decision"] == NO_MATCH) & (weights.min(axis=1) <= settings.contradiction_weight)
+    return scored.loc[strong, ["left", "right"]]
+
+
 def cluster_records(
     contacts: pd.DataFrame,
     scored: pd.DataFrame,
+    settings: MatchSettings = MatchSettings(),
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
 ) -> ClusterResult:
     """Constrained greedy union of matched pairs, strongest first."""
     n = len(contacts)
     parent = list(range(n))
+    members: list[set[int]] = [{i} for i in range(n)]
     facts: list[dict[str, set[str]]] = [
         {fact: _fact(contacts, fact, i) for fact in EXCLUSIVE_FACTS} for i in range(n)
     ]
-    members: list[set[int]] = [{i} for i in range(n)]
     position = {key: i for i, key in enumerate(contacts["record_key"])}
-    apart: set[frozenset[int]] = {
-        frozenset((position[a], position[b]))
-        for a, b in cannot_link
-        if a in position and b in position
-    }
+    enemies: list[set[int]] = [set() for _ in range(n)]
+    apart = [(position[a], position[b]) for a, b in cannot_link if a in position and b in position]
+    apart += list(contradicting_pairs(scored, settings).itertuples(index=False, name=None))
+    for a, b in apart:
+        enemies[a].add(b)
+        enemies[b].add(a)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -56,10 +70,9 @@ def cluster_records(
         for fact in EXCLUSIVE_FACTS:
             if facts[ra][fact] and facts[rb][fact] and len(facts[ra][fact] | facts[rb][fact]) > 1:
                 return f"different {fact}"
-        if apart and any(
-            frozenset((x, y)) in apart for x in members[ra] for y in members[rb]
-        ):
-            return "kept apart by a review decision"
+        small, large = sorted((ra, rb), key=lambda r: len(members[r]))
+        if not members[small].isdisjoint(enemies[large]):
+            return "would join records known to be different people"
         return None
 
     def union(ra: int, rb: int) -> None:
@@ -67,7 +80,8 @@ def cluster_records(
             ra, rb = rb, ra
         parent[rb] = ra
         members[ra] |= members[rb]
-        members[rb] = set()
+        enemies[ra] |= enemies[rb]
+        members[rb], enemies[rb] = set(), set()
         for fact in EXCLUSIVE_FACTS:
             facts[ra][fact] |= facts[rb][fact]
 
@@ -77,7 +91,7 @@ def cluster_records(
             if ra != rb:
                 union(ra, rb)
 
-    best_score = [None] * n
+    best: list[float | None] = [None] * n
     refused = []
     matched = scored[scored["decision"] == MATCH].sort_values(
         ["score", "left", "right"], ascending=[False, True, True]
@@ -93,8 +107,8 @@ def cluster_records(
                 continue
             union(ra, rb)
         for i in (left, right):  # the strongest accepted link of each record
-            if best_score[i] is None or probability > best_score[i]:
-                best_score[i] = probability
+            if best[i] is None or probability > best[i]:
+                best[i] = probability
 
     roots = [find(i) for i in range(n)]
     # Number clusters by their smallest record key so numbering is deterministic.
@@ -106,7 +120,7 @@ def cluster_records(
             "record_key": contacts["record_key"].to_numpy(),
             "cluster": [order[r] for r in roots],
             # A record alone in its cluster is its customer's only evidence: 1.0.
-            "match_score": [1.0 if s is None else float(s) for s in best_score],
+            "match_score": [1.0 if b is None else float(b) for b in best],
         }
     )
     refused_frame = pd.DataFrame(refused, columns=["left", "right", "score", "reason"])

@@ -7,8 +7,13 @@ similarities), never in a Python loop per pair over all fields.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
+import phonenumbers
+from phonenumbers import PhoneNumberType
 from rapidfuzz import distance, fuzz
 from rapidfuzz.process import cpdist
 
@@ -20,15 +25,34 @@ NULL = "null"
 
 
 def generic_values(contacts: pd.DataFrame, column: str, min_names: int) -> set[str]:
-    """Values of ``column`` (a ``;`` list) found on records with ``min_names`` or
-    more different names: a company switchboard, a shared inbox. Matching on
-    them says little about the person."""
-    frame = contacts[[column, "name_key"]].dropna()
+    """Values of ``column`` (a ``;`` list) found on records of ``min_names`` or
+    more different people: a company switchboard, a shared inbox. Matching on
+    them says little about the person.
+
+    People are told apart by full names compared order- and script-blind (the
+    pinyin's letters), so 王小明, ``Wang Xiaoming`` and ``Xiaoming Wang`` count
+    once; a bare surname (from a remark like 王总) names nobody in particular
+    and is not counted.
+    """
+    frame = contacts[[column, "name_pinyin"]].dropna()
+    frame = frame[frame["name_pinyin"].str.contains(" ", regex=False)]
     if frame.empty:
         return set()
-    frame = frame.assign(value=frame[column].str.split(";")).explode("value")
-    names = frame.groupby("value")["name_key"].nunique()
+    person = frame["name_pinyin"].map(lambda p: "".join(sorted(p.replace(" ", ""))))
+    frame = frame.assign(value=frame[column].str.split(";"), person=person).explode("value")
+    names = frame.groupby("value")["person"].nunique()
     return set(names[names >= min_names].index)
+
+
+@lru_cache(maxsize=None)
+def is_mobile(e164: str) -> bool:
+    """Mobile numbers belong to one person; a landline is shared by a household
+    or an office, so sharing one is weaker evidence."""
+    try:
+        kind = phonenumbers.number_type(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return False
+    return kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 def compare_pairs(
@@ -41,7 +65,9 @@ def compare_pairs(
     out["name"] = _compare_names(left, right, settings).to_numpy()
     generic_phones = generic_values(contacts, "phones", settings.generic_value_min_names)
     generic_emails = generic_values(contacts, "email", settings.generic_value_min_names)
-    out["phone"] = _compare_sets(left["phones"], right["phones"], generic_phones).to_numpy()
+    out["phone"] = _compare_sets(
+        left["phones"], right["phones"], generic_phones, weaker=lambda v: not is_mobile(v)
+    ).to_numpy()
     out["email"] = _compare_emails(left["email"], right["email"], generic_emails).to_numpy()
     out["id_card"] = _compare_exact(
         left["id_card"].where(left["id_card_valid"]), right["id_card"].where(right["id_card_valid"]),
@@ -114,20 +140,26 @@ def _compare_names(left: pd.DataFrame, right: pd.DataFrame, settings: MatchSetti
     return pd.Series(levels)
 
 
-def _compare_sets(a: pd.Series, b: pd.Series, generic: set[str]) -> pd.Series:
-    """``;`` lists: exact when they share a value, ``generic`` when the only
-    shared values are generic ones."""
+def _compare_sets(
+    a: pd.Series, b: pd.Series, generic: set[str], weaker: Callable[[str], bool] | None = None
+) -> pd.Series:
+    """``;`` lists: ``exact`` when they share a value, ``shared_weak`` when the
+    shared values are all of a weaker kind (landlines), ``generic`` when they
+    are all generic ones, ``different`` when they share nothing."""
     levels = _levels(len(a))
     for i, (x, y) in enumerate(zip(a, b)):
         if not isinstance(x, str) or not isinstance(y, str):
             continue
         shared = set(x.split(";")) & set(y.split(";"))
+        specific = shared - generic
         if not shared:
             levels[i] = "different"
-        elif shared - generic:
-            levels[i] = "exact"
-        else:
+        elif not specific:
             levels[i] = "generic"
+        elif weaker is not None and all(weaker(v) for v in specific):
+            levels[i] = "shared_weak"
+        else:
+            levels[i] = "exact"
     return pd.Series(levels)
 
 

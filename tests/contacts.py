@@ -35,7 +35,7 @@ def resolve(frame: pd.DataFrame, settings: MatchSettings = MatchSettings(), **co
     """The pure matching chain, as the assets run it: record_key → cluster number."""
     pairs = block_candidates(frame, settings).pairs
     scored = score_pairs(pairs, compare_pairs(frame, pairs, settings), settings)
-    result = cluster_records(frame, scored, **constraints)
+    result = cluster_records(frame, scored, settings, **constraints)
     return dict(zip(result.clusters["record_key"], result.clusters["cluster"])), scored
 
 

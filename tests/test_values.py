@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -74,7 +74,7 @@ def test_parse_date(raw: object, expected: str | None) -> None:
         ("2024-11-03", "2024-11-03T00:00:00+08:00"),
         ("20241103094107", "2024-11-03T09:41:07+08:00"),
         (datetime(2024, 11, 3, 9, 41, 7), "2024-11-03T09:41:07+08:00"),  # openpyxl datetime
-        (datetime(2024, 11, 3, 1, 41, 7, tzinfo=timezone.utc), "2024-11-03T09:41:07+08:00"),
+        (datetime(2024, 11, 3, 1, 41, 7, tzinfo=UTC), "2024-11-03T09:41:07+08:00"),
         (pd.Timestamp("2024-11-03 09:41:07"), "2024-11-03T09:41:07+08:00"),
         (pd.Timestamp("2024-11-03 01:41:07", tz="UTC"), "2024-11-03T09:41:07+08:00"),
         (date(2024, 11, 3), "2024-11-03T00:00:00+08:00"),

@@ -74,7 +74,7 @@ def _lookup(text: str) -> tuple[str | None, str | None, str | None]:
         return None, None, None
     try:
         found = _extractor()(text)
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return None, None, None
     return _name(found.get("省")), _name(found.get("市")), _name(found.get("区"))
 
@@ -131,7 +131,8 @@ def _normalise(p_txt: str | None, c_txt: str | None, a_txt: str | None) -> Regio
 
 def _prepare(value: object) -> str | None:
     text = clean_text(value)
-    return to_simplified(text) if text else None
+    # Simplifying can turn text into a null marker (無 -> 无): clean again.
+    return clean_text(to_simplified(text)) if text else None
 
 
 def _prepare_region(value: object) -> str | None:
@@ -148,5 +149,5 @@ def normalise_region(province: object, city: object, address: object) -> RegionR
     """
     try:
         return _normalise(_prepare_region(province), _prepare_region(city), _prepare(address))
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return RegionResult(None, None, _prepare(address))

@@ -55,27 +55,45 @@ _PARENS = re.compile(r"\(([^()]*)\)")
 _HAN = r"[\u3400-\u9fff\uf900-\ufaff（）]"
 _SPACE_NEAR_HAN = re.compile(rf"\s+(?={_HAN})|(?<={_HAN})\s+")
 _MIN_REMAINDER = 4
+_COUNTRY = frozenset({"中国", "中华人民共和国"})
 
 
 @lru_cache(maxsize=1)
-def _regions() -> tuple[frozenset[str], tuple[str, ...]]:
+def _regions() -> tuple[frozenset[str], tuple[int, ...]]:
     """Province and prefecture-level names, official and short (上海市/上海).
-    Returns (set for exact lookups, tuple sorted longest first for prefixes)."""
-    names: set[str] = {"中国", "中华人民共和国"}
-    try:
-        import cpca
+    Returns (the names, their distinct lengths longest first) for fast
+    prefix/suffix lookups."""
+    import cpca
 
-        for info in cpca.ad_2_addr_dict.values():
-            if info.rank > 1 or info.name in {"市辖区", "县"} or "直辖" in info.name:
-                continue
-            names.add(info.name)
-            short = _REGION_SUFFIX.sub("", info.name)
-            if len(short) >= 2:
-                names.add(short)
-    except Exception:  # pragma: no cover - cpca missing: fall back to no region stripping
-        pass
-    prefixes = tuple(sorted((n for n in names if n not in {"中国", "中华人民共和国"}), key=len, reverse=True))
-    return frozenset(names), prefixes
+    names: set[str] = {"中国", "中华人民共和国"}
+    for info in cpca.ad_2_addr_dict.values():
+        if info.rank > 1 or info.name in {"市辖区", "县"} or "直辖" in info.name:
+            continue
+        names.add(info.name)
+        short = _REGION_SUFFIX.sub("", info.name)
+        if len(short) >= 2:
+            names.add(short)
+    lengths = tuple(sorted({len(n) for n in names}, reverse=True))
+    return frozenset(names), lengths
+
+
+def _region_prefix(key: str) -> int:
+    """Length of the longest region name (not 中国) that ``key`` starts with, or 0."""
+    names, lengths = _regions()
+    for length in lengths:
+        head = key[:length]
+        if len(head) == length and head in names and head not in _COUNTRY:
+            return length
+    return 0
+
+
+def _region_suffix(key: str) -> int:
+    names, lengths = _regions()
+    for length in lengths:
+        tail = key[-length:]
+        if len(tail) == length and tail in names and tail not in _COUNTRY:
+            return length
+    return 0
 
 
 def _display(text: str) -> str:
@@ -86,7 +104,6 @@ def _display(text: str) -> str:
 
 
 def _strip_legal_forms(key: str) -> str:
-    exact, prefixes = _regions()
     changed = True
     while changed:
         changed = False
@@ -95,10 +112,9 @@ def _strip_legal_forms(key: str) -> str:
                 key = key[: -len(form)]
                 if form == "分公司":
                     # 某某科技有限公司上海分公司 -> 某某科技有限公司
-                    for region in prefixes:
-                        if key.endswith(region) and len(key) > len(region):
-                            key = key[: -len(region)]
-                            break
+                    cut = _region_suffix(key)
+                    if 0 < cut < len(key):
+                        key = key[:-cut]
                 changed = True
                 break
     return key
@@ -111,15 +127,11 @@ def _strip_en_legal_forms(tokens: list[str]) -> list[str]:
 
 
 def _strip_region_prefix(key: str) -> str:
-    _, prefixes = _regions()
-    changed = True
-    while changed:
-        changed = False
-        for region in prefixes:
-            if key.startswith(region) and len(key) - len(region) >= _MIN_REMAINDER:
-                key, changed = key[len(region):], True
-                break
-    return key
+    while True:
+        cut = _region_prefix(key)
+        if not cut or len(key) - cut < _MIN_REMAINDER:
+            return key
+        key = key[cut:]
 
 
 def _key(display: str) -> str | None:
@@ -144,7 +156,7 @@ def _key(display: str) -> str | None:
 @lru_cache(maxsize=200_000)
 def _normalise_text(text: str) -> CompanyResult:
     display = _display(text)
-    if not display:
+    if clean_text(display) != display:  # e.g. 無 -> 无, a null marker once simplified
         return EMPTY
     return CompanyResult(display, _key(display))
 
@@ -162,5 +174,5 @@ def normalise_company(raw: object) -> CompanyResult:
         return EMPTY
     try:
         return _normalise_text(text)
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return CompanyResult(text, None)

@@ -16,7 +16,7 @@ from email_validator import validate_email
 
 from validators.text import clean_text
 
-__all__ = ["EmailResult", "PLACEHOLDER_LOCAL_PARTS", "parse_email"]
+__all__ = ["PLACEHOLDER_LOCAL_PARTS", "EmailResult", "parse_email"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def _parse_text(text: str) -> EmailResult:
         return PLACEHOLDER
     try:
         validated = validate_email(candidate, check_deliverability=False)
-    except Exception:  # EmailNotValidError, and anything odd from IDNA
+    except Exception:  # noqa: BLE001 - EmailNotValidError, and anything odd from IDNA
         return INVALID
     normalised = validated.normalized.casefold()
     if normalised.rpartition("@")[0] in PLACEHOLDER_LOCAL_PARTS:
@@ -86,7 +86,7 @@ def _parse_text(text: str) -> EmailResult:
         # function stays idempotent.
         try:
             again = validate_email(normalised, check_deliverability=False).normalized
-        except Exception:
+        except Exception:  # noqa: BLE001 - never raise
             return INVALID
         if again != normalised:
             return INVALID
@@ -108,5 +108,5 @@ def parse_email(raw: object) -> EmailResult:
         return MISSING
     try:
         return _parse_text(text)
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return INVALID

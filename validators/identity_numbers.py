@@ -89,5 +89,5 @@ def parse_resident_id(raw: object) -> ResidentIdResult:
         return MISSING
     try:
         return _parse_text(text)
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return ResidentIdResult(text, False, None, None, "bad_format")

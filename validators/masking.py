@@ -44,16 +44,16 @@ def mask_phone(value: object) -> str | None:
         digits = _NON_DIGIT.sub("", text)
         if not digits:
             return _FALLBACK
-        if text.startswith("+") or text.startswith("00"):
+        if text.startswith(("+", "00")):
             international = digits[2:] if text.startswith("00") else digits
             try:
                 number = phonenumbers.parse("+" + international, None)
                 nsn = phonenumbers.national_significant_number(number)
                 return f"+{number.country_code} {_mask_digits(nsn)}"
-            except Exception:
+            except Exception:  # noqa: BLE001 - never raise
                 return "+" + _mask_digits(digits)
         return _mask_digits(digits)
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return _FALLBACK
 
 
@@ -67,7 +67,7 @@ def mask_email(value: object) -> str | None:
         if not at or not local:
             return _FALLBACK
         return f"{local[0]}***@{domain}"
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return _FALLBACK
 
 
@@ -91,7 +91,7 @@ def mask_name(value: object) -> str | None:
                 return compact[0] + "*"
             return compact[0] + _stars(len(compact) - 2) + compact[-1]
         return " ".join(tok[0] + "***" for tok in text.split())
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return _FALLBACK
 
 
@@ -104,7 +104,7 @@ def mask_id_card(value: object) -> str | None:
         if len(text) >= 14:
             return text[:6] + _stars(len(text) - 10) + text[-4:]
         return _stars(len(text) - 2) + text[-2:] if len(text) > 4 else _stars(len(text))
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return _FALLBACK
 
 
@@ -139,5 +139,5 @@ def mask_text(text: str) -> str:
                 replacement = mask_phone(match.raw_string) or _FALLBACK
                 masked = masked[: match.start] + replacement + masked[match.end :]
         return masked
-    except Exception:  # pragma: no cover - defensive: never leak on failure
+    except Exception:  # noqa: BLE001  # pragma: no cover - never leak on failure
         return _FALLBACK

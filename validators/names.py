@@ -45,11 +45,13 @@ HAN_HONORIFICS: tuple[str, ...] = (
 )
 LATIN_HONORIFICS: dict[str, str] = {"mr": "Mr", "mrs": "Mrs", "ms": "Ms", "miss": "Miss", "dr": "Dr"}
 
+_COMPOUND_SURNAME_PAIRS = (
+    "欧阳司马诸葛上官东方皇甫尉迟公孙慕容长孙宇文司徒夏侯令狐端木西门南宫独孤轩辕万俟"
+    "闻人澹台公冶宗政濮阳淳于单于太叔申屠钟离呼延赫连拓跋百里东郭南门羊舌微生梁丘左丘"
+    "东门第五司空司寇亓官颛孙壤驷公良漆雕乐正宰父谷梁段干公西巫马公羊"
+)
 COMPOUND_SURNAMES: frozenset[str] = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 西门 南宫 独孤 "
-    "轩辕 万俟 闻人 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 钟离 呼延 赫连 拓跋 百里 东郭 南门 "
-    "羊舌 微生 梁丘 左丘 东门 第五 司空 司寇 亓官 颛孙 壤驷 公良 漆雕 乐正 宰父 谷梁 段干 公西 "
-    "巫马 公羊".split()
+    _COMPOUND_SURNAME_PAIRS[i : i + 2] for i in range(0, len(_COMPOUND_SURNAME_PAIRS), 2)
 )
 
 # Common single-character surnames (百家姓 plus frequent modern ones); used only by
@@ -134,6 +136,11 @@ def _keep_name_chars(text: str) -> str:
     return " ".join(tok for tok in tokens if tok)
 
 
+def _han_compact(text: str) -> str:
+    """Han names carry no spaces (王 小 明 -> 王小明); others are left alone."""
+    return text.replace(" ", "") if _script(text) == "han" else text
+
+
 def _strip_honorifics(text: str) -> tuple[str, str | None]:
     """Remove Latin title prefixes and Han title suffixes while something remains."""
     honorific: str | None = None
@@ -143,9 +150,9 @@ def _strip_honorifics(text: str) -> tuple[str, str | None]:
         latin = _LATIN_PREFIX.match(text)
         if latin:
             honorific = honorific or LATIN_HONORIFICS[latin.group("title").lower()]
-            text, changed = text[latin.end():], True
+            text, changed = text[latin.end() :].lstrip(" ·-'"), True
         for suffix in HAN_HONORIFICS:
-            stem = text[: -len(suffix)].rstrip() if text.endswith(suffix) else ""
+            stem = text[: -len(suffix)].rstrip(" ·-'") if text.endswith(suffix) else ""
             if stem and any(c.isalpha() for c in stem):
                 honorific = honorific or suffix
                 text, changed = stem, True
@@ -234,20 +241,23 @@ def _split_han(name: str) -> tuple[str | None, str | None]:
 def _parse_text(text: str) -> NameResult:
     text = to_simplified(text)
     name_part, company = _split_company(text)
-    name = _keep_name_chars(name_part)
+    name = _han_compact(_keep_name_chars(name_part))
+    if name in HAN_HONORIFICS:  # "总经理" alone must not become 总 + 经理
+        return NameResult(None, name, "none", None, None, None, None, clean_text(company))
     name, honorific = _strip_honorifics(name)
-    name = _keep_name_chars(name)
+    name = _han_compact(_keep_name_chars(name))
     if name in HAN_HONORIFICS or name.lower() in LATIN_HONORIFICS:
         # Only a title, e.g. "先生" or "Mr.": no name to keep.
         honorific = honorific or LATIN_HONORIFICS.get(name.lower(), name)
         name = ""
     if company is not None:
         company = clean_text(company)
+    if clean_text(name) is None:  # nothing left, or a null marker such as "Na" / "无"
+        name = ""
     script = _script(name)
     if script == "none":
         return NameResult(None, honorific, "none", None, None, None, None, company)
     if script == "han":
-        name = name.replace(" ", "")
         family, given = _split_han(name)
         return NameResult(name, honorific, "han", name, _han_pinyin(name, family), family, given, company)
     if script == "latin":
@@ -277,7 +287,7 @@ def parse_name(raw: object) -> NameResult:
         return EMPTY
     try:
         return _parse_text(text)
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return EMPTY
 
 

@@ -119,7 +119,7 @@ def is_placeholder_phone(e164_or_digits: str) -> bool:
     try:
         number = phonenumbers.parse(candidate, "CN")
         nsn = phonenumbers.national_significant_number(number)
-    except Exception:
+    except Exception:  # noqa: BLE001 - never raise
         nsn = digits.lstrip("0") or "0"
     return _is_placeholder_nsn(nsn)
 
@@ -148,7 +148,7 @@ def _try_parse(main: str, region: str) -> phonenumbers.PhoneNumber | None:
         return phonenumbers.parse(candidate, region)
     except NumberParseException:
         return None
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return None
 
 
@@ -207,7 +207,7 @@ def parse_phone(raw: object, default_region: str = "CN") -> PhoneResult:
         return MISSING
     try:
         return _parse_text(text, _region(default_region))
-    except Exception:  # pragma: no cover - defensive: the contract is "never raise"
+    except Exception:  # noqa: BLE001  # pragma: no cover - contract: never raise
         return UNPARSEABLE
 
 
@@ -243,7 +243,7 @@ def _parse_chunk(chunk: str, region: str) -> list[PhoneResult]:
                 prepared, region, leniency=phonenumbers.Leniency.POSSIBLE
             )
         )
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         matches = []
     if matches:
         return [_parse_text(m.raw_string, region) for m in matches]
@@ -282,5 +282,5 @@ def parse_phone_list(raw: object, default_region: str = "CN") -> list[PhoneResul
         return []
     try:
         return list(_parse_list_text(text, _region(default_region)))
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return [UNPARSEABLE]

@@ -37,9 +37,7 @@ def _is_missing(value: object) -> bool:
         return True
     if isinstance(value, float):
         return not math.isfinite(value)
-    if type(value).__name__ in {"NAType", "NaTType"}:
-        return True
-    return False
+    return type(value).__name__ in {"NAType", "NaTType"}
 
 
 def _to_str(value: object) -> str | None:
@@ -69,7 +67,7 @@ def _to_str(value: object) -> str | None:
         if hasattr(value, "is_integer") and value.is_integer():  # type: ignore[attr-defined]
             return str(int(value))  # type: ignore[call-overload]
         text = str(value)
-    except Exception:
+    except Exception:  # noqa: BLE001 - never raise
         return None
     return text
 
@@ -127,7 +125,7 @@ def clean_text(value: object) -> str | None:
         if text is None:
             return None
         return _clean_str(text)
-    except Exception:  # pragma: no cover - defensive: the contract is "never raise"
+    except Exception:  # noqa: BLE001  # pragma: no cover - contract: never raise
         return None
 
 
@@ -142,11 +140,17 @@ def _t2s_converter():  # type: ignore[no-untyped-def]
 def _to_simplified_cached(text: str) -> str:
     if text.isascii():
         return text
-    try:
-        converted = _t2s_converter().convert(text)
-    except Exception:
-        return text
-    return converted if isinstance(converted, str) else text
+    # t2s is not always a fixed point (薴 -> 苧 -> 苎), so convert until stable:
+    # that keeps every caller idempotent.
+    for _ in range(3):
+        try:
+            converted = _t2s_converter().convert(text)
+        except Exception:  # noqa: BLE001 - never raise
+            return text
+        if not isinstance(converted, str) or converted == text:
+            return text
+        text = converted
+    return text
 
 
 def to_simplified(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -86,7 +86,7 @@ def parse_date(raw: object) -> str | None:
     A time part, if present, is ignored. Never raises.
     """
     try:
-        if isinstance(raw, datetime) or isinstance(raw, date):
+        if isinstance(raw, (datetime, date)):
             if type(raw).__name__ == "NaTType":
                 return None
             value = _checked(raw.year, raw.month, raw.day)
@@ -95,7 +95,7 @@ def parse_date(raw: object) -> str | None:
         if text is None:
             return None
         return _parse_date_text(text)
-    except Exception:  # pragma: no cover - defensive
+    except Exception:  # noqa: BLE001  # pragma: no cover - defensive
         return None
 
 
@@ -103,16 +103,16 @@ def parse_date(raw: object) -> str | None:
 def _zone(name: object) -> tzinfo:
     try:
         return ZoneInfo(str(name))
-    except Exception:
+    except Exception:  # noqa: BLE001 - never raise
         try:
             return ZoneInfo(_CHINA)
-        except Exception:  # pragma: no cover - no tz database at all
+        except Exception:  # noqa: BLE001  # pragma: no cover - no tz database at all
             return timezone(timedelta(hours=8))
 
 
 def _offset(text: str) -> tzinfo:
     if text.upper() == "Z":
-        return timezone.utc
+        return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
@@ -133,9 +133,9 @@ def _from_number(number: float, zone: tzinfo) -> datetime | None:
     if 20000 <= number < 100000:  # Excel serial date (1954..2173), local time
         return _EXCEL_EPOCH + timedelta(days=number)
     if 1e9 <= number < 1e10:  # Unix seconds
-        return datetime.fromtimestamp(number, timezone.utc)
+        return datetime.fromtimestamp(number, UTC)
     if 1e12 <= number < 1e13:  # Unix milliseconds
-        return datetime.fromtimestamp(number / 1000, timezone.utc)
+        return datetime.fromtimestamp(number / 1000, UTC)
     return None
 
 
@@ -196,5 +196,5 @@ def parse_timestamp(raw: object, default_tz: str = _CHINA) -> str | None:
         if text is None:
             return None
         return _parse_timestamp_text(text, str(default_tz))
-    except Exception:
+    except Exception:  # noqa: BLE001 - never raise
         return None
