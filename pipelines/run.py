@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from validators.masking import mask_text
+
 from .automation import MAIN_JOB
 from .definitions import defs
 
@@ -14,6 +16,7 @@ class RunSummary:
     success: bool
     numbers: dict[str, object] = field(default_factory=dict)
     failed_steps: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
     def render(self) -> str:
         lines = ["", f"customer-master run {self.run_id}: {'SUCCESS' if self.success else 'FAILED'}"]
@@ -22,6 +25,7 @@ class RunSummary:
             lines.append(f"  {key.ljust(width)}  {value}")
         if self.failed_steps:
             lines.append("  failed steps: " + ", ".join(self.failed_steps))
+        lines.extend(f"  error: {e}" for e in self.errors)
         return "\n".join(lines)
 
 
@@ -31,6 +35,13 @@ def _metadata_value(result: dg.ExecuteInProcessResult, asset: str, key: str) -> 
         if materialization.asset_key == dg.AssetKey(asset) and key in materialization.metadata:
             return materialization.metadata[key].value
     return None
+
+
+def _root_cause(error) -> str:
+    """The innermost error's message (Dagster wraps the user's exception), masked."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    return mask_text(error.message.strip().splitlines()[-1] if error.message else "unknown error")
 
 
 def run_pipeline(quiet: bool = False) -> RunSummary:
@@ -59,7 +70,13 @@ def run_pipeline(quiet: bool = False) -> RunSummary:
         "store": _metadata_value(result, "crm_store", "store"),
         "store changed": _metadata_value(result, "crm_store", "changed"),
     }
-    failed = [e.step_key for e in result.all_events if e.is_step_failure and e.step_key]
+    failures = [e for e in result.all_events if e.is_step_failure and e.step_key]
+    failed = [e.step_key for e in failures]
+    errors = [
+        f"{e.step_key}: {_root_cause(e.step_failure_data.error)}"
+        for e in failures
+        if e.step_failure_data and e.step_failure_data.error
+    ]
     checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     failed_checks = [
         e.event_specific_data.check_name for e in checks if not e.event_specific_data.passed
@@ -67,4 +84,4 @@ def run_pipeline(quiet: bool = False) -> RunSummary:
     if failed_checks:
         numbers["failed checks"] = ", ".join(failed_checks)
     return RunSummary(result.run_id, result.success and not failed_checks,
-                      {k: v for k, v in numbers.items() if v is not None}, failed)
+                      {k: v for k, v in numbers.items() if v is not None}, failed, errors)

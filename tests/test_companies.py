@@ -61,3 +61,8 @@ def test_normalise_company_blank(raw: object) -> None:
 def test_normalise_company_idempotent(raw: str) -> None:
     first = normalise_company(raw)
     assert normalise_company(first.name) == first
+
+
+@pytest.mark.parametrize("raw", ["無", "暫無"])
+def test_traditional_null_markers(raw: str) -> None:
+    assert normalise_company(raw) == CompanyResult(None, None)

@@ -163,3 +163,18 @@ def test_pinyin_bridges_scripts() -> None:
 )
 def test_looks_like_person_name(text: object, expected: bool) -> None:
     assert looks_like_person_name(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Ms.na", None),  # what remains is the null marker "na"
+        ("王總·總", "王"),  # honorifics stripped until none is left
+        ("总经理", None),
+    ],
+)
+def test_parse_name_regressions_are_idempotent(raw: str, name: str | None) -> None:
+    result = parse_name(raw)
+    assert result.name == name
+    if name is not None:
+        assert parse_name(name).name == name

@@ -156,7 +156,7 @@ def _key(display: str) -> str | None:
 @lru_cache(maxsize=200_000)
 def _normalise_text(text: str) -> CompanyResult:
     display = _display(text)
-    if clean_text(display) != display:  # e.g. 無 -> 无, a null marker once simplified
+    if clean_text(display) is None:  # e.g. 無 -> 无, a null marker once simplified
         return EMPTY
     return CompanyResult(display, _key(display))
 

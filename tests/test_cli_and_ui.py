@@ -1,0 +1,108 @@
+"""What a new user does: `customer-master run`, then look at the run in the Dagster UI."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    tmp = tmp_path_factory.mktemp("cli")
+    env = {**os.environ, "DAGSTER_HOME": str(tmp / "home"), "CUSTOMER_OUTPUT_DIR": str(tmp / "out")}
+    env.pop("CUSTOMER_STORE_URL", None)
+    env.pop("CUSTOMER_SOURCES_DIR", None)
+    (tmp / "home").mkdir()
+    completed = subprocess.run(
+        [str(BIN / "customer-master"), "run"], cwd=tmp, env=env, capture_output=True, text=True,
+        timeout=300,
+    )
+    return {"tmp": tmp, "env": env, "completed": completed}
+
+
+def test_run_command_publishes_the_sample_and_prints_a_summary(cli_run: dict) -> None:
+    completed = cli_run["completed"]
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    out = completed.stdout
+    assert ": SUCCESS" in out
+    for label in ("source rows read", "records accepted", "records quarantined", "golden customers",
+                  "records merged into another"):
+        assert label in out
+    # The default store: a SQLite file in the output folder.
+    assert (cli_run["tmp"] / "out" / "crm_store.sqlite").stat().st_size > 0
+    # The instance home gets the project's instance settings.
+    assert (cli_run["tmp"] / "home" / "dagster.yaml").read_text() == (PROJECT / "dagster.yaml").read_text()
+
+
+def test_run_command_fails_clearly_on_a_store_it_cannot_open(tmp_path: Path) -> None:
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    (tmp_path / "a_file").write_text("not a folder")
+    completed = subprocess.run(
+        [str(BIN / "customer-master"), "run", "--quiet", "--store", f"sqlite:///{tmp_path}/a_file/y.db"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 1
+    assert "FAILED" in completed.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _graphql(port: int, query: str) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["data"]
+
+
+def test_dagster_webserver_shows_the_graph_the_run_and_its_metadata(cli_run: dict) -> None:
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(BIN / "dagster-webserver"), "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=PROJECT, env=cli_run["env"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(server.stderr.read().decode()[-3000:])
+                time.sleep(0.5)
+        nodes = _graphql(port, "{ assetNodes { assetKey { path } groupName } }")["assetNodes"]
+        keys = {n["assetKey"]["path"][0] for n in nodes}
+        assert keys == {
+            "raw_web_forms_contacts", "raw_wechat_contacts", "raw_spreadsheets_contacts",
+            "raw_legacy_contacts", "standardised_contacts", "quarantined_records", "candidate_pairs",
+            "scored_pairs", "contact_clusters", "golden_customers", "crm_store",
+        }
+        runs = _graphql(port, "{ runsOrError { ... on Runs { results { jobName status } } } }")
+        assert {"jobName": "customer_master_job", "status": "SUCCESS"} in runs["runsOrError"]["results"]
+        asset = _graphql(
+            port,
+            '{ assetOrError(assetKey: {path: ["contact_clusters"]}) { ... on Asset {'
+            " assetMaterializations(limit: 1) { metadataEntries { label"
+            " ... on IntMetadataEntry { intValue } } } } } }",
+        )
+        entries = asset["assetOrError"]["assetMaterializations"][0]["metadataEntries"]
+        values = {e["label"]: e.get("intValue") for e in entries}
+        assert values["customers"] > 0 and "cluster_sizes" in values
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
