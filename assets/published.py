@@ -1,6 +1,6 @@
 """``crm_store``: golden customers, cross-reference and quarantine, published in one transaction."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 import pandas as pd
@@ -32,7 +32,7 @@ def crm_store(
     xref = contact_clusters[["source_system", "source_record_id", "customer_id", "match_score"]]
     previous = load_previous_xref(engine)
     current = contact_clusters[["record_key", "customer_id"]]
-    now = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    now = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
     report = publish(
         engine,
         golden=golden_customers,

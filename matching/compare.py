@@ -8,7 +8,7 @@ similarities), never in a Python loop per pair over all fields.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,7 @@ def generic_values(contacts: pd.DataFrame, column: str, min_names: int) -> set[s
     return set(names[names >= min_names].index)
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_mobile(e164: str) -> bool:
     """Mobile numbers belong to one person; a landline is shared by a household
     or an office, so sharing one is weaker evidence."""

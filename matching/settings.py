@@ -61,7 +61,7 @@ class MatchSettings:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "MatchSettings":
+    def from_json(cls, text: str) -> MatchSettings:
         data = json.loads(text)
         data["weights"] = {k: FieldWeights(**v) for k, v in data["weights"].items()}
         return cls(**data)

@@ -8,6 +8,7 @@ are taken from one record, so a golden address is never stitched from two.
 from __future__ import annotations
 
 import json
+
 import pandas as pd
 
 from .settings import SurvivorshipSettings

@@ -83,7 +83,7 @@ def test_dagster_webserver_shows_the_graph_the_run_and_its_metadata(cli_run: dic
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(server.stderr.read().decode()[-3000:])
+                    raise AssertionError(server.stderr.read().decode()[-3000:]) from None
                 time.sleep(0.5)
         nodes = _graphql(port, "{ assetNodes { assetKey { path } groupName } }")["assetNodes"]
         keys = {n["assetKey"]["path"][0] for n in nodes}

@@ -4,7 +4,6 @@ import json
 
 from matching.model import MATCH, NO_MATCH, REVIEW, explain_pair
 from matching.settings import MatchSettings
-
 from tests.contacts import contacts, raw, resolve, same_customer
 
 

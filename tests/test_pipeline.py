@@ -1,8 +1,6 @@
 """End to end on the bundled sample data: the whole graph, a real SQLite store, twice."""
 
 import itertools
-import os
-from collections import defaultdict
 from pathlib import Path
 
 import dagster as dg

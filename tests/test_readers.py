@@ -10,8 +10,14 @@ from assets.sources.legacy import read_legacy_file
 from assets.sources.spreadsheets import read_spreadsheet_file
 from assets.sources.web_forms import read_web_forms_file
 from assets.sources.wechat import read_wechat_file
-
-from tests.sourcefiles import WECHAT_HEADER, web_form, write_csv, write_jsonl, write_legacy, write_xlsx
+from tests.sourcefiles import (
+    WECHAT_HEADER,
+    web_form,
+    write_csv,
+    write_jsonl,
+    write_legacy,
+    write_xlsx,
+)
 
 
 def reasons(result) -> list[str]:

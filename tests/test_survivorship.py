@@ -5,7 +5,6 @@ import json
 import pandas as pd
 
 from matching.survivorship import select_survivors
-
 from tests.contacts import contacts, raw
 
 

@@ -69,7 +69,7 @@ class ReadResult:
     records: list[dict[str, Any]] = field(default_factory=list)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
 
-    def extend(self, other: "ReadResult") -> None:
+    def extend(self, other: ReadResult) -> None:
         self.records.extend(other.records)
         self.quarantine.extend(other.quarantine)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from .records import ReadResult, json_text, quarantine_row, to_cell_text
-from .tabular import header_key
 from .spreadsheets import SPREADSHEET_INDEX
+from .tabular import header_key
 
 SOURCE_SYSTEM = "web_forms"
 
