@@ -108,7 +108,8 @@ def _compare_fuzzy(a: pd.Series, b: pd.Series, threshold: float) -> pd.Series:
     both = _both(a, b)
     levels[both] = "different"
     contains = np.array(
-        [bool(x and y and (x in y or y in x)) for x, y in zip(a.fillna(""), b.fillna(""))]
+        [bool(x and y and (x in y or y in x)) for x, y in zip(a.fillna(""), b.fillna(""))],
+        dtype=bool,
     )
     levels[both & ((_similarity(a, b) >= threshold) | contains)] = "fuzzy"
     levels[both & (a.fillna("") == b.fillna("")).to_numpy()] = "exact"
@@ -129,11 +130,13 @@ def _compare_names(left: pd.DataFrame, right: pd.DataFrame, settings: MatchSetti
         [
             bool(x and y and (len(x) == 1 or len(y) == 1) and (fx == fy) and (fx is not None))
             for x, y, fx, fy in zip(a.fillna(""), b.fillna(""), left["family_name"], right["family_name"])
-        ]
+        ],
+        dtype=bool,
     )
     levels[both & surname_only] = "surname_only"
     pinyin = np.array(
-        [pinyin_equal(x, y) for x, y in zip(left["name_pinyin"].fillna(""), right["name_pinyin"].fillna(""))]
+        [pinyin_equal(x, y) for x, y in zip(left["name_pinyin"].fillna(""), right["name_pinyin"].fillna(""))],
+        dtype=bool,
     )
     levels[both & pinyin] = "pinyin"
     levels[both & (a.fillna("") == b.fillna("")).to_numpy()] = "exact"

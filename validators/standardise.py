@@ -33,6 +33,17 @@ DELETED_STATUS = frozenset({"D"})
 
 _MULTI_VALUED = ("phones", "owners", "tags", "source_file", "notes")
 
+#: Longest raw value each parsed field may have. Anything longer is not a name,
+#: phone or address a person typed (a pasted document, an attack): it is left
+#: unparsed and noted, so one 5 MB cell cannot stall the run.
+MAX_FIELD_CHARS: dict[str, int] = {
+    "name": 100, "nickname": 100, "phone": 200, "landline": 100, "email": 320,
+    "company": 200, "title": 100, "province": 50, "city": 50, "address": 500,
+    "id_card": 40, "gender": 20, "birth_date": 40, "tags": 2000, "owner": 200,
+    "channel": 100, "form_id": 200, "consent_marketing": 20, "created_at": 60,
+    "updated_at": 60, "status": 10,
+}
+
 
 @dataclass(frozen=True)
 class StandardiseSettings:
@@ -57,7 +68,7 @@ def standardise_contacts(
     if raw.empty:
         return StandardisedContacts(_empty_contacts(), _quarantine_of(raw.iloc[0:0], []))
 
-    rows = raw.reset_index(drop=True)
+    rows, too_long = _drop_oversized(raw.reset_index(drop=True))
     out = pd.DataFrame(index=rows.index)
     out["record_key"] = rows["source_system"] + ":" + rows["source_record_id"]
     for column in ("source_system", "source_record_id", "source_file"):
@@ -82,7 +93,10 @@ def standardise_contacts(
     updated = _map_unique(rows["updated_at"], parse_timestamp)
     out["updated_at"] = [u or c for u, c in zip(updated, out["created_at"])]
     out["attributes"] = rows["attributes"]
-    out["notes"] = [_problems(rows.iloc[i], out.iloc[i]) for i in range(len(rows))]
+    out["notes"] = [
+        ";".join(filter(None, [_problems(rows.iloc[i], out.iloc[i]), too_long[i]])) or None
+        for i in range(len(rows))
+    ]
 
     deleted = rows["status"].map(clean_text, na_action="ignore").isin(DELETED_STATUS)
     contentless = ~_has_identity(out)
@@ -99,6 +113,19 @@ def standardise_contacts(
 
 
 # --- per-field groups -------------------------------------------------------------
+
+
+def _drop_oversized(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str | None]]:
+    """Blank out values longer than ``MAX_FIELD_CHARS``; say which, per row."""
+    notes: list[list[str]] = [[] for _ in range(len(rows))]
+    rows = rows.copy()
+    for field, limit in MAX_FIELD_CHARS.items():
+        long = rows[field].str.len().gt(limit).fillna(False).to_numpy(dtype=bool)
+        if long.any():
+            rows.loc[long, field] = None
+            for i in long.nonzero()[0]:
+                notes[i].append(f"{field}:too_long")
+    return rows, [";".join(n) or None for n in notes]
 
 
 def _add_names(out: pd.DataFrame, rows: pd.DataFrame) -> None:

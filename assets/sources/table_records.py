@@ -72,9 +72,20 @@ def read_table(
             seen.add(canonical)
         columns.append(canonical)
 
-    for number, values in rows[header_at + 1 :]:
-        if is_blank_row(values):
-            continue
+    data_rows = [(n, v) for n, v in rows[header_at + 1 :] if not is_blank_row(v)]
+    if not data_rows:
+        result.quarantine.append(
+            quarantine_row(
+                source_system=layout.source_system,
+                source_file=file_name,
+                source_row=None if sheet == "csv" else sheet,
+                reason="no_data_rows",
+                reason_detail=f"{where}: a header row but no data below it (an export that failed?)",
+                raw=json_text({"header": headers}),
+            )
+        )
+        return result
+    for number, values in data_rows:
         cells = _texts(values)
         raw_text = (raw_lines or {}).get(number) or json_text(
             {h or f"column_{i + 1}": c for i, (h, c) in enumerate(zip(headers, cells)) if c is not None}

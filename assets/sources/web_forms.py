@@ -27,6 +27,14 @@ def read_web_forms_file(path: Path) -> ReadResult:
     ``submission_id`` is quarantined and the rest of the file still loads."""
     result = ReadResult()
     data = path.read_bytes()
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        result.quarantine.append(
+            quarantine_row(
+                source_system=SOURCE_SYSTEM, source_file=path.name, reason="no_data_rows",
+                reason_detail=f"{path.name}: only blank lines", raw=data.decode("utf-8", "replace"),
+            )
+        )
+        return result
     for number, line_bytes in enumerate(data.split(b"\n"), start=1):
         if number == 1 and line_bytes.startswith(b"\xef\xbb\xbf"):
             line_bytes = line_bytes[3:]
