@@ -48,7 +48,10 @@ def read_legacy_file(path: Path) -> ReadResult:
         text = text[1:]
     rows: list[tuple[int, tuple[str, ...]]] = []
     raw_lines: dict[int, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on line feeds only: str.splitlines() would also break a value at a
+    # form feed or U+2028, which can sit inside a field of an old system's dump.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         rows.append((number, tuple(line.split("|"))))
