@@ -11,6 +11,7 @@ import pandera.pandas as pa
 
 from validators.schemas import GoldenCustomer, StandardContact
 
+from .errors import masked_errors
 from .metadata import counts_table
 from .resources import CrmStore
 from .store import count_rows
@@ -36,6 +37,7 @@ def _schema_result(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> dg.As
 
 
 @dg.asset_check(asset="standardised_contacts", blocking=True)
+@masked_errors
 def standardised_contacts_schema(standardised_contacts: pd.DataFrame) -> dg.AssetCheckResult:
     """Every standardised record fits the StandardContact schema (E.164 phones,
     normalised emails, ISO dates, unique record keys …)."""
@@ -43,6 +45,7 @@ def standardised_contacts_schema(standardised_contacts: pd.DataFrame) -> dg.Asse
 
 
 @dg.asset_check(asset="golden_customers", blocking=True)
+@masked_errors
 def golden_customers_schema(golden_customers: pd.DataFrame) -> dg.AssetCheckResult:
     """Every golden record fits the GoldenCustomer schema (unique stable ids,
     valid phones and emails, provenance present)."""
@@ -56,6 +59,7 @@ def golden_customers_schema(golden_customers: pd.DataFrame) -> dg.AssetCheckResu
         "quarantined_records": dg.AssetIn("quarantined_records"),
     },
 )
+@masked_errors
 def every_record_accounted_for(
     store: CrmStore, contact_clusters: pd.DataFrame, quarantined_records: pd.DataFrame
 ) -> dg.AssetCheckResult:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import dagster as dg
 import pandas as pd
 
+from .errors import masked_errors
 from .metadata import counts_table
 from .resources import SourcesFolder
 from .sources import SOURCE_SPECS, SourceSpec, read_source, source_files
@@ -30,6 +31,7 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         kinds={"python", "pandas"},
         tags={"source_system": spec.kind},
     )
+    @masked_errors
     def raw_contacts(context: dg.AssetExecutionContext, sources: SourcesFolder) -> dg.Output[SourceBatch]:
         root = sources.root()
         result = read_source(spec, root)

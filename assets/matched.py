@@ -13,6 +13,7 @@ from matching.model import score_pairs
 from matching.settings import MatchSettings, SurvivorshipSettings
 from matching.survivorship import select_survivors
 
+from .errors import masked_errors
 from .metadata import counts_table, matrix_table
 from .resources import CrmStore
 from .store import load_previous_xref
@@ -37,6 +38,7 @@ class MatchConfig(dg.Config):
 
 
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
+@masked_errors
 def candidate_pairs(
     context: dg.AssetExecutionContext, config: MatchConfig, standardised_contacts: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
@@ -57,6 +59,7 @@ def candidate_pairs(
 
 
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas", "rapidfuzz"})
+@masked_errors
 def scored_pairs(
     config: MatchConfig, standardised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
@@ -80,6 +83,7 @@ def scored_pairs(
 
 
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
+@masked_errors
 def contact_clusters(
     context: dg.AssetExecutionContext,
     config: MatchConfig,
@@ -121,6 +125,7 @@ def contact_clusters(
 
 
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
+@masked_errors
 def golden_customers(
     standardised_contacts: pd.DataFrame, contact_clusters: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from matching.identity import find_merges
 
+from .errors import masked_errors
 from .metadata import matrix_table
 from .resources import CrmStore
 from .store import count_rows, load_previous_xref, publish
@@ -21,6 +22,7 @@ PUBLISH_GROUP = "publish"
     description="The CRM store: golden_customer, customer_xref and quarantine, "
     "replaced by this run's result in one transaction (unchanged rows untouched).",
 )
+@masked_errors
 def crm_store(
     context: dg.AssetExecutionContext,
     store: CrmStore,

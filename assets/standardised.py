@@ -6,6 +6,7 @@ import pandas as pd
 
 from validators.standardise import standardise_contacts
 
+from .errors import masked_errors
 from .ingest import SourceBatch
 from .metadata import counts_table, matrix_table
 from .sources import SOURCE_SPECS
@@ -32,6 +33,7 @@ _COMPLETENESS_FIELDS = ("name", "phone", "email", "company", "city", "id_card")
     },
     ins={f"raw_{spec.kind}": dg.AssetIn(f"raw_{spec.kind}_contacts") for spec in SOURCE_SPECS},
 )
+@masked_errors
 def standardise(context: dg.AssetExecutionContext, **batches: SourceBatch):
     raw = pd.concat([b.records for b in batches.values()], ignore_index=True)
     result = standardise_contacts(raw)

@@ -83,3 +83,19 @@ def test_no_personal_data_in_dagster_events_metadata_or_logs(recorded) -> None:
     leaks = {where: sorted(v for v in values if v in text)[:3] for where, text in haystacks.items()}
     leaks = {where: found for where, found in leaks.items() if found}
     assert not leaks, f"personal data found in: {list(leaks)}"
+
+
+def test_a_failing_step_reports_its_error_with_personal_data_masked(tmp_path: Path) -> None:
+    # A store path that happens to contain a phone number and an email, and cannot be created.
+    (tmp_path / "13912345670").write_text("a file, not a folder")
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    url = f"sqlite:///{tmp_path}/13912345670/li.na@example.com.db"
+    completed = subprocess.run([str(BIN / "customer-master"), "run", "--quiet", "--store", url],
+                               env=env, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 1
+    assert "PipelineStepError: FileExistsError" in completed.stdout
+    assert "139****5670" in completed.stdout
+    events = "".join(p.read_bytes().decode("utf-8", "replace") for p in recorded_files(tmp_path))
+    assert "FileExistsError" in events
+    for text in (completed.stdout, completed.stderr, events):
+        assert "13912345670" not in text and "li.na@example.com" not in text

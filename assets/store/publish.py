@@ -4,6 +4,9 @@ The new state is diffed against the store: new rows are inserted, changed rows
 updated, vanished rows deleted, and unchanged rows not touched at all (their
 ``matched_at`` / ``quarantined_at`` stay), so a re-run on the same input
 changes nothing. Any error rolls the whole publish back.
+
+On PostgreSQL every text value is written in the NUL-free, reversible form of
+``text.to_store_text`` (PostgreSQL text cannot hold NUL); on SQLite as it is.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .schema import KEYS, TIMESTAMP_COLUMNS, customer_merge, ensure_schema, metadata
+from .text import escapes_text, to_store_text
 
 
 @dataclass
@@ -92,7 +96,8 @@ def _plan(conn: sa.Connection, name: str, new: pd.DataFrame) -> _Plan:
     old = pd.read_sql_table(name, conn) if sa.inspect(conn).has_table(name) else pd.DataFrame()
     old = old.reindex(columns=columns)
     new = new.reindex(columns=columns)
-    new = _clean(new, table)
+    # The new rows as the store holds them; the old ones already are.
+    new = _clean(new, table, escape_text=escapes_text(conn.dialect.name))
     old = _clean(old, table)
     merged = new.merge(old, on=keys, how="outer", suffixes=("", "_old"), indicator=True)
     compared = [c for c in columns if c not in keys and c != stamp]
@@ -146,21 +151,26 @@ def _record_merges(conn: sa.Connection, merged: pd.DataFrame, now: str) -> int:
     if merged.empty:
         return 0
     known = {r[0] for r in conn.execute(sa.select(customer_merge.c.old_customer_id))}
+    stored = to_store_text if escapes_text(conn.dialect.name) else str
     rows = [
-        {"old_customer_id": o, "customer_id": c, "merged_at": now}
+        {"old_customer_id": stored(o), "customer_id": stored(c), "merged_at": now}
         for o, c in zip(merged["old_customer_id"], merged["customer_id"])
-        if o not in known
+        if stored(o) not in known
     ]
     if rows:
         conn.execute(customer_merge.insert(), rows)
     return len(rows)
 
 
-def _clean(frame: pd.DataFrame, table: sa.Table) -> pd.DataFrame:
-    """Python values the database and the comparison agree on (None for missing)."""
+def _clean(frame: pd.DataFrame, table: sa.Table, escape_text: bool = False) -> pd.DataFrame:
+    """Python values the database and the comparison agree on (None for missing);
+    with ``escape_text``, text in the form PostgreSQL can hold (``text.to_store_text``)."""
     out = frame.astype(object).where(frame.notna(), None)
     for column in table.columns:
-        if isinstance(column.type, sa.Integer):
+        if escape_text and isinstance(column.type, sa.String):  # Text is a String too
+            out[column.name] = out[column.name].map(
+                lambda v: to_store_text(v) if isinstance(v, str) else v)
+        elif isinstance(column.type, sa.Integer):
             out[column.name] = out[column.name].map(lambda v: None if v is None else int(v))
         elif isinstance(column.type, sa.Float):
             out[column.name] = out[column.name].map(lambda v: None if v is None else round(float(v), 6))

@@ -6,6 +6,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .schema import customer_xref, metadata
+from .text import escapes_text, from_store_text
 
 
 def load_previous_xref(engine: sa.Engine) -> pd.DataFrame:
@@ -18,7 +19,11 @@ def load_previous_xref(engine: sa.Engine) -> pd.DataFrame:
             sa.select(customer_xref.c.source_system, customer_xref.c.source_record_id,
                       customer_xref.c.customer_id)
         ).all()
+        escaped = escapes_text(conn.dialect.name)
     frame = pd.DataFrame(rows, columns=["source_system", "source_record_id", "customer_id"])
+    if escaped:  # the record keys as the pipeline builds them, NUL and all
+        for column in frame.columns:
+            frame[column] = frame[column].map(from_store_text)
     frame["record_key"] = frame["source_system"] + ":" + frame["source_record_id"]
     return frame[["record_key", "customer_id"]]
 
