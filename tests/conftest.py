@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests import pg_server
+
 # CI replays the same examples every time (a red build must be reproducible);
 # local runs keep exploring new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
-
-from tests import pg_server
 
 
 @pytest.fixture

@@ -316,6 +316,31 @@ def test_roles_work_on_tables_an_administrator_created_first(postgres_url: str) 
     _denied(reader_url, "DELETE FROM golden_customer")
 
 
+def test_roles_in_a_schema_of_their_own(postgres_url: str) -> None:
+    admin = pg_server.fresh_database(postgres_url, "crm_own_schema")
+    pg_server.run_psql_file(admin, ROLES_SQL, {"writer_password": WRITER_PASSWORD,
+                                               "reader_password": READER_PASSWORD, "schema": "crm"})
+    writer = sa.create_engine(pg_server.with_user(admin, "crm_writer", WRITER_PASSWORD),
+                              poolclass=sa.NullPool)
+    try:
+        assert publish(writer, *_nul_frames(), now="t1").changed
+    finally:
+        writer.dispose()
+    engine = sa.create_engine(admin, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            owners = set(conn.execute(sa.text(
+                "SELECT schemaname, tableowner FROM pg_tables WHERE tablename = ANY(:names)"),
+                {"names": list(TABLES)}).all())
+    finally:
+        engine.dispose()
+    assert owners == {("crm", "crm_writer")}
+    reader_url = pg_server.with_user(admin, "crm_reader", READER_PASSWORD)
+    assert len(content(reader_url)["golden_customer"]) == 1
+    _denied(reader_url, "CREATE TABLE public.crm_reader_scratch (a int)")
+    _denied(reader_url, "CREATE TABLE crm.crm_reader_scratch (a int)")
+
+
 def test_the_roles_file_refuses_to_run_without_passwords(roles) -> None:
     with pytest.raises(RuntimeError, match="writer_password"):
         pg_server.run_psql_file(roles["admin"], ROLES_SQL, {})

@@ -40,7 +40,7 @@ def test_arbitrary_bytes_never_raise(tmp_path: Path, data: bytes, kind: str, suf
 @given(lines=st.lists(line_text, max_size=15))
 def test_every_non_blank_json_line_is_a_record_or_quarantined(tmp_path: Path, lines: list[str]) -> None:
     root = _fresh(tmp_path, "web_forms")
-    text = "\n".join(l.replace("\n", " ").replace("\r", " ") for l in lines)
+    text = "\n".join(line.replace("\n", " ").replace("\r", " ") for line in lines)
     (root / "web_forms" / "f.jsonl").write_text(text, encoding="utf-8")
     result = read_source(SPECS_BY_KIND["web_forms"], root)
     # Blank means ASCII whitespace only (a line of control characters is junk to quarantine).

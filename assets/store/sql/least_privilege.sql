@@ -87,5 +87,11 @@ SELECT format('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE %I.%I TO crm_writer
 -- them itself): readable by crm_reader, and nothing for anyone else.
 ALTER DEFAULT PRIVILEGES FOR ROLE crm_writer IN SCHEMA :"schema"
     GRANT SELECT ON TABLES TO crm_reader;
+-- Tables the role running this file creates there later (e.g. a migration run by an
+-- administrator): the same grants as on the existing store tables above.
+ALTER DEFAULT PRIVILEGES IN SCHEMA :"schema"
+    GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO crm_writer;
+ALTER DEFAULT PRIVILEGES IN SCHEMA :"schema"
+    GRANT SELECT ON TABLES TO crm_reader;
 
 COMMIT;
