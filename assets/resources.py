@@ -67,3 +67,39 @@ def store_engine(url: str) -> sa.Engine:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     return sa.create_engine(url, future=True)
+
+
+class QualitySettings(dg.ConfigurableResource):
+    """Data-quality limits (see validators/expectations.py for what each guards).
+
+    Blocking limits stop a batch before the CRM store changes; set them per
+    deployment in the Launchpad or in code."""
+
+    max_quarantine_rate: float = Field(
+        default=0.25, description="Largest share of a source's records that may be quarantined (warning)."
+    )
+    min_customers_per_record: float = Field(
+        default=0.2, description="Golden customers ÷ accepted records below this blocks publish "
+        "(a sudden collapse means a bad merge key)."
+    )
+    max_customers_per_record: float = Field(default=1.0)
+    min_completeness: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per golden field, the share that must be filled (warning); empty = defaults.",
+    )
+    report_dir: str | None = Field(
+        default=None, description="Where HTML quality reports go. Default: output/reports."
+    )
+
+    def thresholds(self):
+        from validators.expectations import QualityThresholds
+
+        defaults = QualityThresholds()
+        return QualityThresholds(
+            min_completeness={**defaults.min_completeness, **self.min_completeness},
+            max_quarantine_rate=self.max_quarantine_rate,
+            customers_per_record=(self.min_customers_per_record, self.max_customers_per_record),
+        )
+
+    def reports(self) -> Path:
+        return Path(self.report_dir) if self.report_dir else output_dir() / "reports"

@@ -33,6 +33,7 @@ class TableChanges:
 class PublishReport:
     tables: dict[str, TableChanges] = field(default_factory=dict)
     merged_ids: int = 0
+    metric_rows: int = 0
 
     @property
     def changed(self) -> bool:
@@ -54,8 +55,13 @@ def publish(
     quarantine: pd.DataFrame,
     merged: pd.DataFrame,
     now: str,
+    metrics: pd.DataFrame | None = None,
 ) -> PublishReport:
-    """Replace the store's content with this run's, touching only what changed."""
+    """Replace the store's content with this run's, touching only what changed.
+
+    ``metrics`` (the run's quality scorecard) is history, not state: its rows
+    are added for the run in the same transaction, so a blocked or failed
+    publish records no scorecard either."""
     ensure_schema(engine)
     report = PublishReport()
     with engine.begin() as conn:
@@ -77,6 +83,8 @@ def publish(
                            ("quarantine", quarantine_plan)):
             report.tables[name] = plan.changes
         report.merged_ids = _record_merges(conn, merged, now)
+        if metrics is not None and not metrics.empty:
+            report.metric_rows = _record_metrics(conn, metrics)
     return report
 
 
@@ -159,6 +167,15 @@ def _record_merges(conn: sa.Connection, merged: pd.DataFrame, now: str) -> int:
     ]
     if rows:
         conn.execute(customer_merge.insert(), rows)
+    return len(rows)
+
+
+def _record_metrics(conn: sa.Connection, metrics: pd.DataFrame) -> int:
+    """The run's scorecard rows; re-executing a run replaces its own rows."""
+    table = metadata.tables["quality_metric"]
+    conn.execute(table.delete().where(table.c.run_id.in_(sorted(set(metrics["run_id"])))))
+    rows = _records(metrics, [c.name for c in table.columns])
+    conn.execute(table.insert(), rows)
     return len(rows)
 
 

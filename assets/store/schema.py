@@ -71,6 +71,17 @@ customer_merge = sa.Table(
     comment="ids that stopped existing because their customer merged into another",
 )
 
+quality_metric = sa.Table(
+    "quality_metric",
+    metadata,
+    sa.Column("run_id", sa.String(64), primary_key=True),
+    sa.Column("source_system", sa.String(32), primary_key=True, comment="a source kind, or ALL"),
+    sa.Column("metric", sa.String(96), primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("measured_at", sa.String(32), nullable=False),
+    comment="quality scorecard history: one row per run × source × metric (append-only)",
+)
+
 #: Key columns of each table the publisher diffs.
 KEYS: dict[str, tuple[str, ...]] = {
     "golden_customer": ("customer_id",),
