@@ -19,8 +19,11 @@ PUBLISH_GROUP = "publish"
     group_name=PUBLISH_GROUP,
     kinds={"sqlalchemy"},
     pool="crm_store_publish",
+    # Not read here, but its blocking check (crm_batch_expectations) must pass first.
+    deps=["quality_validation"],
     description="The CRM store: golden_customer, customer_xref and quarantine, "
-    "replaced by this run's result in one transaction (unchanged rows untouched).",
+    "replaced by this run's result in one transaction (unchanged rows untouched), "
+    "plus the run's quality_metric rows.",
 )
 @masked_errors
 def crm_store(
@@ -29,6 +32,7 @@ def crm_store(
     golden_customers: pd.DataFrame,
     contact_clusters: pd.DataFrame,
     quarantined_records: pd.DataFrame,
+    quality_scorecard: pd.DataFrame,
 ) -> dg.MaterializeResult:
     engine = store.engine()
     xref = contact_clusters[["source_system", "source_record_id", "customer_id", "match_score"]]
@@ -42,6 +46,7 @@ def crm_store(
         quarantine=quarantined_records,
         merged=find_merges(previous, current),
         now=now,
+        metrics=quality_scorecard,
     )
     counts = count_rows(engine)
     changes = {
@@ -64,5 +69,6 @@ def crm_store(
             "changed": report.changed,
             "changes": dg.MetadataValue.md(matrix_table(changes, "table")),
             "ids_merged_into_others": report.merged_ids,
+            "quality_metrics_recorded": report.metric_rows,
         }
     )

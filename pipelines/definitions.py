@@ -2,16 +2,16 @@
 
 import dagster as dg
 
-from assets import ALL_ASSETS, ASSET_CHECKS, CrmStore, SourcesFolder
+from assets import ALL_ASSETS, ALL_CHECKS, CrmStore, QualitySettings, SourcesFolder
 
 from .automation import customer_master_job, daily_schedule, new_source_files_sensor
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
-    asset_checks=ASSET_CHECKS,
+    asset_checks=ALL_CHECKS,
     jobs=[customer_master_job],
     schedules=[daily_schedule],
     sensors=[new_source_files_sensor],
     # Values are resolved when a run starts (config, then environment, then defaults).
-    resources={"sources": SourcesFolder(), "store": CrmStore()},
+    resources={"sources": SourcesFolder(), "store": CrmStore(), "quality": QualitySettings()},
 )

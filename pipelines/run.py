@@ -79,9 +79,16 @@ def run_pipeline(quiet: bool = False) -> RunSummary:
     ]
     checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     failed_checks = [
-        e.event_specific_data.check_name for e in checks if not e.event_specific_data.passed
+        e.event_specific_data.check_name for e in checks
+        if not e.event_specific_data.passed and e.event_specific_data.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    warned_checks = [
+        e.event_specific_data.check_name for e in checks
+        if not e.event_specific_data.passed and e.event_specific_data.severity == dg.AssetCheckSeverity.WARN
     ]
     if failed_checks:
-        numbers["failed checks"] = ", ".join(failed_checks)
+        numbers["failed checks (publish stopped)"] = ", ".join(failed_checks)
+    if warned_checks:
+        numbers["checks with warnings"] = ", ".join(warned_checks)
     return RunSummary(result.run_id, result.success and not failed_checks,
                       {k: v for k, v in numbers.items() if v is not None}, failed, errors)

@@ -39,9 +39,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
     }
 
 
-def test_the_run_completes_with_every_check_passing(hostile) -> None:
+def test_the_run_completes_and_publishes(hostile) -> None:
     assert hostile["result"].success
-    assert all(e.passed for e in hostile["result"].get_asset_check_evaluations())
+    evaluations = hostile["result"].get_asset_check_evaluations()
+    # Blocking (ERROR) checks pass; quality warnings about such a batch are expected.
+    assert all(e.passed or e.severity == dg.AssetCheckSeverity.WARN for e in evaluations)
+    assert hostile["result"].asset_materializations_for_node("crm_store")
 
 
 def test_counts_add_up_exactly(hostile) -> None:
