@@ -9,7 +9,7 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
-from validators.schemas import GoldenCustomer, StandardContact
+from validators.schemas import ContactCluster, GoldenCustomer, QuarantinedRecord, StandardContact
 
 from .errors import masked_errors
 from .metadata import counts_table
@@ -42,6 +42,21 @@ def standardised_contacts_schema(standardised_contacts: pd.DataFrame) -> dg.Asse
     """Every standardised record fits the StandardContact schema (E.164 phones,
     normalised emails, ISO dates, unique record keys …)."""
     return _schema_result(StandardContact, standardised_contacts)
+
+
+@dg.asset_check(asset="quarantined_records", blocking=True)
+@masked_errors
+def quarantined_records_schema(quarantined_records: pd.DataFrame) -> dg.AssetCheckResult:
+    """Every quarantine row names its source, file, a reason code, a sentence and
+    the raw content (an empty file's raw content is the empty string)."""
+    return _schema_result(QuarantinedRecord, quarantined_records)
+
+
+@dg.asset_check(asset="contact_clusters", blocking=True)
+@masked_errors
+def contact_clusters_schema(contact_clusters: pd.DataFrame) -> dg.AssetCheckResult:
+    """Every record has exactly one customer id of the stable form and a 0–1 score."""
+    return _schema_result(ContactCluster, contact_clusters)
 
 
 @dg.asset_check(asset="golden_customers", blocking=True)
@@ -84,4 +99,10 @@ def every_record_accounted_for(
     )
 
 
-ASSET_CHECKS = [standardised_contacts_schema, golden_customers_schema, every_record_accounted_for]
+ASSET_CHECKS = [
+    standardised_contacts_schema,
+    quarantined_records_schema,
+    contact_clusters_schema,
+    golden_customers_schema,
+    every_record_accounted_for,
+]

@@ -41,6 +41,7 @@ def test_definitions_load_with_job_schedule_sensor_and_checks() -> None:
     assert daily_schedule.execution_timezone == "Asia/Shanghai"
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
     assert checks == {"standardised_contacts_schema", "golden_customers_schema", "every_record_accounted_for",
+                      "quarantined_records_schema", "contact_clusters_schema",
                       "standardised_contacts_expectations", "crm_batch_expectations"}
 
 

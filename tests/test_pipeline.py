@@ -64,6 +64,7 @@ def test_the_job_succeeds_with_every_check_passing(published) -> None:
         evaluations = result.get_asset_check_evaluations()
         assert {e.check_name for e in evaluations} == {
             "standardised_contacts_schema", "golden_customers_schema", "every_record_accounted_for",
+            "quarantined_records_schema", "contact_clusters_schema",
             "standardised_contacts_expectations", "crm_batch_expectations"}
         assert all(e.passed for e in evaluations)
 

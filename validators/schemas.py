@@ -144,5 +144,36 @@ class GoldenCustomer(pa.DataFrameModel):
         coerce = False
 
 
+class QuarantinedRecord(pa.DataFrameModel):
+    """One rejected record or file, with a reason a person understands."""
+
+    source_system: Series[str] = pa.Field(isin=SOURCE_SYSTEMS)
+    source_file: Series[str] = pa.Field(str_length={"min_value": 1})
+    source_record_id: Series[str] = _text()
+    source_row: Series[str] = _text()
+    reason: Series[str] = pa.Field(str_matches=r"^[a-z_]+$")
+    reason_detail: Series[str] = pa.Field(str_length={"min_value": 10})
+    raw: Series[str] = pa.Field(nullable=False)
+
+    class Config:
+        strict = True
+        coerce = False
+
+
+class ContactCluster(pa.DataFrameModel):
+    """One accepted record, the customer it belongs to and how strongly."""
+
+    record_key: Series[str] = pa.Field(unique=True)
+    cluster: Series[int] = pa.Field(ge=0)
+    match_score: Series[float] = pa.Field(ge=0.0, le=1.0)
+    customer_id: Series[str] = pa.Field(str_matches=r"^CM-[0-9A-F]{12}$")
+    source_system: Series[str] = pa.Field(isin=SOURCE_SYSTEMS)
+    source_record_id: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = True
+        coerce = False
+
+
 STANDARD_CONTACT_COLUMNS: tuple[str, ...] = tuple(StandardContact.to_schema().columns)
 GOLDEN_CUSTOMER_COLUMNS: tuple[str, ...] = tuple(GoldenCustomer.to_schema().columns)
