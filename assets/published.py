@@ -6,6 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from matching.identity import find_merges
+from matching.profile import CustomerProfiles
 
 from .errors import masked_errors
 from .metadata import matrix_table
@@ -33,6 +34,7 @@ def crm_store(
     contact_clusters: pd.DataFrame,
     quarantined_records: pd.DataFrame,
     quality_scorecard: pd.DataFrame,
+    customer_profiles: CustomerProfiles,
 ) -> dg.MaterializeResult:
     engine = store.engine()
     xref = contact_clusters[["source_system", "source_record_id", "customer_id", "match_score"]]
@@ -47,6 +49,14 @@ def crm_store(
         merged=find_merges(previous, current),
         now=now,
         metrics=quality_scorecard,
+        profiles={
+            "customer_contact_point": customer_profiles.contact_points,
+            "customer_channel": customer_profiles.channels,
+            "customer_owner": customer_profiles.owners,
+            "customer_tag": customer_profiles.tags,
+            "customer_consent": customer_profiles.consent,
+            "customer_grade": customer_profiles.grades,
+        },
     )
     counts = count_rows(engine)
     changes = {

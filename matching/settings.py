@@ -98,3 +98,42 @@ class SurvivorshipSettings:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class GradeRule:
+    """客户分级: score = completeness × weight + recency × weight + touchpoints × weight
+    (each part 0–1, weights summing to 100); A at ``grade_a`` or more, B at
+    ``grade_b`` or more, else C.
+
+    - completeness: share of ``completeness_fields`` the golden record has;
+    - recency: 1 when last seen within ``recent_days`` of the newest date in the
+      data, falling linearly to 0 at ``stale_days``;
+    - touchpoints: source records of the customer, full marks at ``touchpoints_for_full``.
+    """
+
+    completeness_fields: tuple[str, ...] = ("name", "phone", "email", "company", "city")
+    weight_completeness: float = 40.0
+    weight_recency: float = 30.0
+    weight_touchpoints: float = 30.0
+    recent_days: int = 90
+    stale_days: int = 730
+    touchpoints_for_full: int = 3
+    grade_a: float = 70.0
+    grade_b: float = 40.0
+
+
+@dataclass(frozen=True)
+class ProfileSettings:
+    """How the 360° view is built (see ``matching/profile.py``)."""
+
+    #: Suggested primary owner: "most_recent", "most_rows" or "first_added".
+    primary_owner_rule: str = "most_recent"
+    derive_form_tags: bool = True
+    form_tag_prefix: str = "表单:"
+    derive_list_tags: bool = True
+    list_tag_prefix: str = "名单:"
+    grade: GradeRule = field(default_factory=GradeRule)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)

@@ -2,6 +2,7 @@
 
     customer-master run [--sources DIR] [--store URL]   run the whole pipeline once
     customer-master dev [--port N]                      start the Dagster UI
+    customer-master explain CUSTOMER_ID [--unmask]      one customer, with provenance and 360° view
 """
 
 import argparse
@@ -29,9 +30,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev.add_argument("--port", type=int, default=3000)
     dev.add_argument("--host", default="127.0.0.1")
 
+    from .explain import add_explain_parser, run_explain
+
+    add_explain_parser(commands)
+
     args = parser.parse_args(argv)
     if args.command == "run":
         return _run(args)
+    if args.command == "explain":
+        return run_explain(args)
     return _dev(args)
 
 

@@ -90,7 +90,7 @@ def test_dagster_webserver_shows_the_graph_the_run_and_its_metadata(cli_run: dic
         assert keys == {
             "raw_web_forms_contacts", "raw_wechat_contacts", "raw_spreadsheets_contacts",
             "raw_legacy_contacts", "standardised_contacts", "quarantined_records", "candidate_pairs",
-            "scored_pairs", "contact_clusters", "golden_customers", "quality_scorecard",
+            "scored_pairs", "contact_clusters", "golden_customers", "customer_profiles", "quality_scorecard",
             "quality_validation", "crm_store",
         }
         runs = _graphql(port, "{ runsOrError { ... on Runs { results { jobName status } } } }")
@@ -107,3 +107,26 @@ def test_dagster_webserver_shows_the_graph_the_run_and_its_metadata(cli_run: dic
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_explain_shows_a_customer_masked_by_default(cli_run: dict) -> None:
+    import sqlalchemy as sa
+
+    store = cli_run["tmp"] / "out" / "crm_store.sqlite"
+    with sa.create_engine(f"sqlite:///{store}").connect() as conn:
+        customer, phone = conn.execute(sa.text(
+            "SELECT customer_id, phone FROM golden_customer WHERE phone IS NOT NULL AND source_count > 1 "
+            "ORDER BY customer_id LIMIT 1")).one()
+    command = [str(BIN / "customer-master"), "explain", customer, "--store", f"sqlite:///{store}"]
+    masked = subprocess.run(command, env=cli_run["env"], capture_output=True, text=True, timeout=120)
+    assert masked.returncode == 0, masked.stderr
+    for section in ("Source records:", "Contact points:", "Channels:", "Owners", "Tags:",
+                    "Marketing consent:", "Grade:", "←"):
+        assert section in masked.stdout
+    assert phone not in masked.stdout and phone[3:] not in masked.stdout
+    unmasked = subprocess.run([*command, "--unmask"], env=cli_run["env"], capture_output=True, text=True,
+                              timeout=120)
+    assert phone in unmasked.stdout
+    missing = subprocess.run([str(BIN / "customer-master"), "explain", "CM-NOSUCHCUSTOMER", "--store",
+                              f"sqlite:///{store}"], env=cli_run["env"], capture_output=True, text=True)
+    assert missing.returncode == 1 and "no customer" in missing.stdout

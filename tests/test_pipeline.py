@@ -148,3 +148,33 @@ def test_metadata_carries_counts_but_no_personal_data(published, truth) -> None:
     for column in ("phone", "email", "id_card_no"):
         for value in raw[column].dropna():
             assert value not in blob, column
+
+
+def test_the_360_view_is_published_for_every_customer(published, truth, xref) -> None:
+    engine = published["engine"]
+    golden = pd.read_sql_table("golden_customer", engine).set_index("customer_id")
+    grades = pd.read_sql_table("customer_grade", engine)
+    assert set(grades["customer_id"]) == set(golden.index)
+    assert set(grades["grade"]) <= {"A", "B", "C"}
+
+    points = pd.read_sql_table("customer_contact_point", engine)
+    primary = points[points["is_primary"] & points["kind"].isin(["mobile", "phone", "landline"])]
+    with_phone = golden["phone"].dropna()
+    assert set(zip(primary["customer_id"], primary["value"])) >= set(with_phone.items())
+    assert "+8613800138000" not in set(points["value"])
+
+    # A WeCom contact added by several staff keeps every owner, one of them primary.
+    owners = pd.read_sql_table("customer_owner", engine)
+    multi = truth[truth["scenario"].str.contains("multi_owner") & (truth["source_system"] == "wechat")]
+    repeated = multi.groupby("source_record_id")["source_file"].nunique()
+    repeated_ids = set(repeated[repeated > 1].index)
+    customers = set(xref[(xref["source_system"] == "wechat") & xref["source_record_id"].isin(repeated_ids)]["customer_id"])
+    per_customer = owners[owners["customer_id"].isin(customers)].groupby("customer_id")
+    assert customers and (per_customer.size() >= 2).all()
+    assert (per_customer["is_primary"].sum() == 1).all()
+
+    # Consent only where a web form stated it.
+    consent = pd.read_sql_table("customer_consent", engine)
+    web = set(xref.loc[xref["source_system"] == "web_forms", "customer_id"])
+    assert set(consent["customer_id"]) <= web and len(consent) > 0
+    assert set(consent["marketing_consent"]) == {"granted", "refused"}

@@ -47,6 +47,19 @@ def json_object(series: pd.Series) -> pd.Series:
     return series.map(_is_json_object, na_action="ignore").fillna(True).astype(bool)
 
 
+@register_check_method(statistics=[])
+def json_array(series: pd.Series) -> pd.Series:
+    """Every value is a JSON array (per-row lists such as WeCom owners)."""
+    return series.map(_is_json_array, na_action="ignore").fillna(True).astype(bool)
+
+
+def _is_json_array(value: str) -> bool:
+    try:
+        return isinstance(json.loads(value), list)
+    except (TypeError, ValueError):
+        return False
+
+
 def _is_valid_e164(value: str) -> bool:
     if not isinstance(value, str) or not _E164.match(value):
         return False
@@ -100,7 +113,7 @@ class StandardContact(pa.DataFrameModel):
     id_card: Series[str] = _text()
     id_card_valid: Series[bool]
     wecom_id: Series[str] = _text()
-    owners: Series[str] = _text()
+    owners: Series[str] = _text(json_array=())  # [{owner, added_at, channel, source_file}]
     tags: Series[str] = _text()
     channel: Series[str] = _text()
     form_id: Series[str] = _text()

@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from .addresses import normalise_region
@@ -31,7 +32,7 @@ T = TypeVar("T")
 #: Legacy STATUS_CD values meaning the customer was deleted in the old system.
 DELETED_STATUS = frozenset({"D"})
 
-_MULTI_VALUED = ("phones", "owners", "tags", "source_file", "notes")
+_MULTI_VALUED = ("phones", "tags", "source_file", "notes")
 
 #: Longest raw value each parsed field may have. Anything longer is not a name,
 #: phone or address a person typed (a pasted document, an attack): it is left
@@ -83,7 +84,7 @@ def standardise_contacts(
     _add_company_and_region(out, rows, emails)
     _add_identity(out, rows)
     out["wecom_id"] = rows["source_record_id"].where(rows["source_system"] == "wechat")
-    out["owners"] = _map_unique(rows["owner"], clean_text)
+    owner_names = _map_unique(rows["owner"], clean_text)
     out["tags"] = _map_unique(rows["tags"], lambda v: _normalise_tags(v, settings))
     out["channel"] = _map_unique(rows["channel"], clean_text)
     out["form_id"] = _map_unique(rows["form_id"], clean_text)
@@ -92,6 +93,12 @@ def standardise_contacts(
     out["created_at"] = _map_unique(rows["created_at"], parse_timestamp)
     updated = _map_unique(rows["updated_at"], parse_timestamp)
     out["updated_at"] = [u or c for u, c in zip(updated, out["created_at"])]
+    out["owners"] = [
+        _owner_entry(owner, added, channel, source_file)
+        for owner, added, channel, source_file in zip(
+            owner_names, out["created_at"], out["channel"], out["source_file"]
+        )
+    ]
     out["attributes"] = rows["attributes"]
     out["notes"] = [
         ";".join(filter(None, [_problems(rows.iloc[i], out.iloc[i]), too_long[i]])) or None
@@ -200,13 +207,28 @@ def _add_identity(out: pd.DataFrame, rows: pd.DataFrame) -> None:
 
 
 def _normalise_tags(value: Any, settings: StandardiseSettings) -> str | None:
+    """Width-normalised (NFKC), trimmed, de-duplicated case-insensitively
+    (``VIP``/``vip``/``ＶＩＰ`` are one tag; the first spelling is kept)."""
     text = clean_text(value)
     if not text:
         return None
     for separator in settings.tag_separators[1:]:
         text = text.replace(separator, settings.tag_separators[0])
-    tags = [t.strip() for t in text.split(settings.tag_separators[0])]
-    return ";".join(dict.fromkeys(t for t in tags if t)) or None
+    tags: dict[str, str] = {}
+    for tag in (t.strip() for t in text.split(settings.tag_separators[0])):
+        if tag:
+            tags.setdefault(tag.casefold(), tag)
+    return ";".join(tags.values()) or None
+
+
+def _owner_entry(owner: str | None, added_at: str | None, channel: str | None,
+                 source_file: str) -> str | None:
+    """A WeCom row says: this staff member added the customer, then, this way.
+    Kept per row (JSON list) so combining rows loses no owner and no date."""
+    if not owner:
+        return None
+    entry = {"owner": owner, "added_at": added_at, "channel": channel, "source_file": source_file}
+    return json.dumps([entry], ensure_ascii=False)
 
 
 # --- acceptance -------------------------------------------------------------------
@@ -284,6 +306,8 @@ def _combine_repeated_records(frame: pd.DataFrame) -> pd.DataFrame:
     combined["email_placeholder"] = multi.groupby("record_key", sort=False)["email_placeholder"].any()
     combined["id_card_valid"] = multi.groupby("record_key", sort=False)["id_card_valid"].any()
     combined["attributes"] = multi.groupby("record_key", sort=False)["attributes"].agg(_merge_json)
+    combined["owners"] = multi.groupby("record_key", sort=False)["owners"].agg(_concat_json_lists)
+    combined["created_at"] = multi.groupby("record_key", sort=False)["created_at"].min()
     combined = combined.reset_index()
     return _finish(pd.concat([single, combined], ignore_index=True))
 
@@ -295,6 +319,16 @@ def _union(values: pd.Series) -> str | None:
             if item:
                 items[item] = None
     return ";".join(items) or None
+
+
+def _concat_json_lists(values: pd.Series) -> str | None:
+    items: list[dict] = []
+    for value in values.dropna():
+        for item in json.loads(value):
+            if item not in items:
+                items.append(item)
+    items.sort(key=lambda e: (e.get("added_at") or "", e.get("owner") or ""))
+    return json.dumps(items, ensure_ascii=False) if items else None
 
 
 def _merge_json(values: pd.Series) -> str | None:
@@ -314,8 +348,9 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
         elif column == "source_rows":
             frame[column] = frame[column].astype("int64")
         else:
-            frame[column] = frame[column].astype("str").where(frame[column].notna(), None)
-            frame[column] = frame[column].astype("str")
+            # Missing stays missing: mixed None / pd.NA would otherwise become "None"/"<NA>".
+            values = frame[column].astype(object)
+            frame[column] = values.where(values.notna(), np.nan).astype("str")
     return frame
 
 

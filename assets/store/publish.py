@@ -56,6 +56,7 @@ def publish(
     merged: pd.DataFrame,
     now: str,
     metrics: pd.DataFrame | None = None,
+    profiles: dict[str, pd.DataFrame] | None = None,
 ) -> PublishReport:
     """Replace the store's content with this run's, touching only what changed.
 
@@ -71,16 +72,19 @@ def publish(
         quarantine = quarantine.assign(quarantine_id=quarantine_ids(quarantine), quarantined_at=now)
         # Order matters for the foreign key: customers first in, last out.
         golden_plan = _plan(conn, "golden_customer", golden)
-        xref_plan = _plan(conn, "customer_xref", xref)
+        children = {"customer_xref": xref, **(profiles or {})}
+        child_plans = {name: _plan(conn, name, frame) for name, frame in children.items()}
         _apply_upserts(conn, "golden_customer", golden_plan)
-        _apply_upserts(conn, "customer_xref", xref_plan)
-        _apply_deletes(conn, "customer_xref", xref_plan)
+        for name, plan in child_plans.items():
+            _apply_upserts(conn, name, plan)
+        for name, plan in child_plans.items():
+            _apply_deletes(conn, name, plan)
         _apply_deletes(conn, "golden_customer", golden_plan)
         quarantine_plan = _plan(conn, "quarantine", quarantine)
         _apply_upserts(conn, "quarantine", quarantine_plan)
         _apply_deletes(conn, "quarantine", quarantine_plan)
-        for name, plan in (("golden_customer", golden_plan), ("customer_xref", xref_plan),
-                           ("quarantine", quarantine_plan)):
+        plans = {"golden_customer": golden_plan, **child_plans, "quarantine": quarantine_plan}
+        for name, plan in plans.items():
             report.tables[name] = plan.changes
         report.merged_ids = _record_merges(conn, merged, now)
         if metrics is not None and not metrics.empty:
@@ -191,6 +195,8 @@ def _clean(frame: pd.DataFrame, table: sa.Table, escape_text: bool = False) -> p
             out[column.name] = out[column.name].map(lambda v: None if v is None else int(v))
         elif isinstance(column.type, sa.Float):
             out[column.name] = out[column.name].map(lambda v: None if v is None else round(float(v), 6))
+        elif isinstance(column.type, sa.Boolean):
+            out[column.name] = out[column.name].map(lambda v: None if v is None else bool(v))
     return out
 
 

@@ -39,3 +39,23 @@ def count_rows(engine: sa.Engine) -> dict[str, int]:
                 if inspector.has_table(name) else 0
             )
     return counts
+
+
+def load_customer(engine: sa.Engine, customer_id: str) -> dict[str, pd.DataFrame]:
+    """Everything the store holds about one customer, table by table. An id that
+    was merged into another resolves to the surviving customer (``merged_into``)."""
+    found: dict[str, pd.DataFrame] = {}
+    with engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        if inspector.has_table("customer_merge"):
+            merge = metadata.tables["customer_merge"]
+            row = conn.execute(sa.select(merge).where(merge.c.old_customer_id == customer_id)).first()
+            if row is not None:
+                found["merged_into"] = pd.DataFrame([row._mapping])
+                customer_id = row.customer_id
+        for name, table in metadata.tables.items():
+            if "customer_id" not in table.c or name == "customer_merge" or not inspector.has_table(name):
+                continue
+            rows = conn.execute(sa.select(table).where(table.c.customer_id == customer_id)).all()
+            found[name] = pd.DataFrame([r._mapping for r in rows], columns=[c.name for c in table.c])
+    return found

@@ -71,6 +71,92 @@ customer_merge = sa.Table(
     comment="ids that stopped existing because their customer merged into another",
 )
 
+def _customer_fk() -> sa.Column:
+    return sa.Column(
+        "customer_id", sa.String(32), sa.ForeignKey("golden_customer.customer_id"), primary_key=True
+    )
+
+
+customer_contact_point = sa.Table(
+    "customer_contact_point",
+    metadata,
+    _customer_fk(),
+    sa.Column("kind", sa.String(16), primary_key=True, comment="mobile / landline / phone / email / wecom_id"),
+    sa.Column("value", sa.String(320), primary_key=True, comment="normalised (E.164, case-folded email)"),
+    sa.Column("extension", sa.String(16)),
+    sa.Column("is_primary", sa.Boolean, nullable=False, comment="the golden record's value"),
+    sa.Column("source_systems", sa.Text, nullable=False),
+    sa.Column("source_records", sa.Text, nullable=False, comment="JSON list of source:record ids"),
+    sa.Column("first_seen", sa.String(32)),
+    sa.Column("last_seen", sa.String(32)),
+)
+
+customer_channel = sa.Table(
+    "customer_channel",
+    metadata,
+    _customer_fk(),
+    sa.Column("source_system", sa.String(32), primary_key=True),
+    sa.Column("channel", sa.String(64), primary_key=True,
+              comment="web channel, WeCom 来源, 'list' or 'legacy_crm'"),
+    sa.Column("detail", sa.String(255), primary_key=True, comment="form id or list file; '' when none"),
+    sa.Column("first_seen", sa.String(32)),
+    sa.Column("last_seen", sa.String(32)),
+    sa.Column("record_count", sa.Integer, nullable=False),
+)
+
+customer_owner = sa.Table(
+    "customer_owner",
+    metadata,
+    _customer_fk(),
+    sa.Column("owner", sa.String(128), primary_key=True, comment="WeCom 添加人"),
+    sa.Column("first_added_at", sa.String(32)),
+    sa.Column("last_added_at", sa.String(32)),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("is_primary", sa.Boolean, nullable=False),
+    sa.Column("primary_rule", sa.String(32), nullable=False),
+)
+
+customer_tag = sa.Table(
+    "customer_tag",
+    metadata,
+    _customer_fk(),
+    sa.Column("tag", sa.String(255), primary_key=True),
+    sa.Column("origins", sa.String(64), nullable=False, comment="wecom / form / list"),
+    sa.Column("record_count", sa.Integer, nullable=False),
+)
+
+customer_consent = sa.Table(
+    "customer_consent",
+    metadata,
+    _customer_fk(),
+    sa.Column("marketing_consent", sa.String(8), nullable=False, comment="granted / refused"),
+    sa.Column("stated_at", sa.String(32)),
+    sa.Column("source_system", sa.String(32), nullable=False),
+    sa.Column("source_record_id", sa.Text, nullable=False),
+    sa.Column("statements", sa.Integer, nullable=False),
+    comment="the latest explicit statement; customers who never stated one have no row",
+)
+
+customer_grade = sa.Table(
+    "customer_grade",
+    metadata,
+    _customer_fk(),
+    sa.Column("grade", sa.String(1), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("completeness", sa.Float, nullable=False),
+    sa.Column("days_since_seen", sa.Integer),
+    sa.Column("touchpoints", sa.Integer, nullable=False),
+    sa.Column("as_of", sa.String(40)),
+    sa.Column("rule", sa.Text, nullable=False, comment="JSON of the grading rule used"),
+)
+
+#: Per-customer detail tables: published like customer_xref (after the golden
+#: rows they point at are in, before vanished golden rows are deleted).
+PROFILE_TABLES: tuple[str, ...] = (
+    "customer_contact_point", "customer_channel", "customer_owner", "customer_tag",
+    "customer_consent", "customer_grade",
+)
+
 quality_metric = sa.Table(
     "quality_metric",
     metadata,
@@ -87,6 +173,12 @@ KEYS: dict[str, tuple[str, ...]] = {
     "golden_customer": ("customer_id",),
     "customer_xref": ("source_system", "source_record_id"),
     "quarantine": ("quarantine_id",),
+    "customer_contact_point": ("customer_id", "kind", "value"),
+    "customer_channel": ("customer_id", "source_system", "channel", "detail"),
+    "customer_owner": ("customer_id", "owner"),
+    "customer_tag": ("customer_id", "tag"),
+    "customer_consent": ("customer_id",),
+    "customer_grade": ("customer_id",),
 }
 
 #: Columns that record *when* something happened; they keep their old value
