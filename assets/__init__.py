@@ -4,13 +4,14 @@ from .checks import ASSET_CHECKS
 from .ingest import RAW_ASSETS, SourceBatch
 from .matched import candidate_pairs, contact_clusters, golden_customers, scored_pairs
 from .profiles import customer_profiles
-from .published import crm_store
+from .published import crm_export, crm_store
 from .quality import QUALITY_CHECKS, quality_scorecard, quality_validation
 from .resources import CrmStore, QualitySettings, SourcesFolder
 from .standardised import standardise
 
 ALL_ASSETS = [*RAW_ASSETS, standardise, candidate_pairs, scored_pairs, contact_clusters,
-              golden_customers, customer_profiles, quality_scorecard, quality_validation, crm_store]
+              golden_customers, customer_profiles, quality_scorecard, quality_validation, crm_store,
+              crm_export]
 ALL_CHECKS = [*ASSET_CHECKS, *QUALITY_CHECKS]
 
 __all__ = ["ALL_ASSETS", "ALL_CHECKS", "CrmStore", "QualitySettings", "SourceBatch", "SourcesFolder"]

@@ -9,8 +9,9 @@ from matching.identity import find_merges
 from matching.profile import CustomerProfiles
 
 from .errors import masked_errors
+from .export import export_changes
 from .metadata import matrix_table
-from .resources import CrmStore
+from .resources import CrmStore, output_dir
 from .store import count_rows, load_previous_xref, publish
 
 PUBLISH_GROUP = "publish"
@@ -57,6 +58,7 @@ def crm_store(
             "customer_consent": customer_profiles.consent,
             "customer_grade": customer_profiles.grades,
         },
+        run_id=context.run_id,
     )
     counts = count_rows(engine)
     changes = {
@@ -80,5 +82,31 @@ def crm_store(
             "changes": dg.MetadataValue.md(matrix_table(changes, "table")),
             "ids_merged_into_others": report.merged_ids,
             "quality_metrics_recorded": report.metric_rows,
+            "crm_changes_logged": report.changes_logged,
+        }
+    )
+
+
+@dg.asset(
+    group_name=PUBLISH_GROUP,
+    deps=["crm_store"],
+    kinds={"json", "csv"},
+    description="What changed in the CRM store since the last export (upserts with the 360° view, "
+    "merges, retirements) as JSON Lines and as Excel-safe CSV for the CRM loader.",
+)
+@masked_errors
+def crm_export(context: dg.AssetExecutionContext, store: CrmStore) -> dg.MaterializeResult:
+    result = export_changes(store.engine(), output_dir() / "exports")
+    context.log.info(
+        f"exported {result.changes} changes" + (f" to {result.folder}" if result.folder else " (nothing new)")
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "changes": result.changes,
+            "upserts": result.upserts,
+            "merges": result.merges,
+            "retirements": result.retirements,
+            "change_ids": f"{result.from_change_id + 1}–{result.to_change_id}" if result.changes else "none",
+            "folder": dg.MetadataValue.path(str(result.folder)) if result.folder else "nothing new",
         }
     )

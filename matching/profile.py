@@ -28,8 +28,8 @@ OWNER_COLUMNS = ["customer_id", "owner", "first_added_at", "last_added_at", "row
 TAG_COLUMNS = ["customer_id", "tag", "origins", "record_count"]
 CONSENT_COLUMNS = ["customer_id", "marketing_consent", "stated_at", "source_system",
                    "source_record_id", "statements"]
-GRADE_COLUMNS = ["customer_id", "grade", "score", "completeness", "days_since_seen", "touchpoints",
-                 "as_of", "rule"]
+GRADE_COLUMNS = ["customer_id", "grade", "score", "completeness", "recency", "touchpoints",
+                 "last_seen", "rule"]
 
 
 @dataclass(frozen=True)
@@ -236,12 +236,14 @@ def grades(members: pd.DataFrame, golden: pd.DataFrame, rule: GradeRule) -> pd.D
     seen = pd.to_datetime(members["last_seen"], utc=True, errors="coerce", format="ISO8601")
     as_of = seen.max()
     last = seen.groupby(members["customer_id"]).max()
+    last_text = members.groupby("customer_id")["last_seen"].max()
     touch = members.groupby("customer_id")["record_key"].nunique()
     frame = golden.set_index("customer_id")
     completeness = frame[list(rule.completeness_fields)].notna().mean(axis=1)
     days = (as_of - last.reindex(frame.index)).dt.days
-    recency = ((rule.stale_days - days.clip(lower=rule.recent_days)) /
-               (rule.stale_days - rule.recent_days)).clip(0, 1).fillna(0)
+    recency = pd.Series(0.0, index=frame.index)
+    recency[days <= rule.active_days] = 0.5
+    recency[days <= rule.recent_days] = 1.0
     touchpoints = touch.reindex(frame.index).fillna(0)
     score = (rule.weight_completeness * completeness + rule.weight_recency * recency
              + rule.weight_touchpoints * (touchpoints / rule.touchpoints_for_full).clip(upper=1))
@@ -253,9 +255,9 @@ def grades(members: pd.DataFrame, golden: pd.DataFrame, rule: GradeRule) -> pd.D
         "grade": grade.to_numpy(),
         "score": score.round(1).to_numpy(),
         "completeness": completeness.round(3).to_numpy(),
-        "days_since_seen": days.astype("Int64").to_numpy(),
+        "recency": recency.to_numpy(),
         "touchpoints": touchpoints.astype("int64").to_numpy(),
-        "as_of": as_of.isoformat() if pd.notna(as_of) else None,
+        "last_seen": last_text.reindex(frame.index).to_numpy(),
         "rule": json.dumps(asdict(rule), sort_keys=True),
     })[GRADE_COLUMNS]
 

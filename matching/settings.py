@@ -107,8 +107,10 @@ class GradeRule:
     ``grade_b`` or more, else C.
 
     - completeness: share of ``completeness_fields`` the golden record has;
-    - recency: 1 when last seen within ``recent_days`` of the newest date in the
-      data, falling linearly to 0 at ``stale_days``;
+    - recency, in bands so a score only moves when a customer crosses one (the
+      CRM export carries what changed, not every customer every day): 1 when
+      last seen within ``recent_days`` of the newest date in the data, 0.5
+      within ``active_days``, else 0;
     - touchpoints: source records of the customer, full marks at ``touchpoints_for_full``.
     """
 
@@ -117,7 +119,7 @@ class GradeRule:
     weight_recency: float = 30.0
     weight_touchpoints: float = 30.0
     recent_days: int = 90
-    stale_days: int = 730
+    active_days: int = 365
     touchpoints_for_full: int = 3
     grade_a: float = 70.0
     grade_b: float = 40.0

@@ -3,6 +3,7 @@
     customer-master run [--sources DIR] [--store URL]   run the whole pipeline once
     customer-master dev [--port N]                      start the Dagster UI
     customer-master explain CUSTOMER_ID [--unmask]      one customer, with provenance and 360° view
+    customer-master export [--since RUN|TIME]           CRM export of what changed
 """
 
 import argparse
@@ -31,14 +32,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev.add_argument("--host", default="127.0.0.1")
 
     from .explain import add_explain_parser, run_explain
+    from .export_command import add_export_parser, run_export
 
     add_explain_parser(commands)
+    add_export_parser(commands)
 
     args = parser.parse_args(argv)
     if args.command == "run":
         return _run(args)
     if args.command == "explain":
         return run_explain(args)
+    if args.command == "export":
+        return run_export(args)
     return _dev(args)
 
 

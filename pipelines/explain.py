@@ -31,8 +31,8 @@ _SECTIONS = [
     ("customer_tag", "Tags", ["tag", "origins", "record_count"]),
     ("customer_consent", "Marketing consent", ["marketing_consent", "stated_at", "source_system",
                                                "source_record_id", "statements"]),
-    ("customer_grade", "Grade", ["grade", "score", "completeness", "days_since_seen", "touchpoints",
-                                 "as_of"]),
+    ("customer_grade", "Grade", ["grade", "score", "completeness", "recency", "touchpoints",
+                                 "last_seen"]),
 ]
 
 

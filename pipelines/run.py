@@ -69,6 +69,8 @@ def run_pipeline(quiet: bool = False) -> RunSummary:
             result, "contact_clusters", "customers_with_several_records"),
         "store": _metadata_value(result, "crm_store", "store"),
         "store changed": _metadata_value(result, "crm_store", "changed"),
+        "changes exported for the CRM": _metadata_value(result, "crm_export", "changes"),
+        "export folder": _metadata_value(result, "crm_export", "folder"),
     }
     failures = [e for e in result.all_events if e.is_step_failure and e.step_key]
     failed = [e.step_key for e in failures]

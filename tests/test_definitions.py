@@ -36,7 +36,7 @@ def test_pyproject_names_the_entry_points() -> None:
 def test_definitions_load_with_job_schedule_sensor_and_checks() -> None:
     dg.Definitions.validate_loadable(defs)
     job = defs.resolve_job_def("customer_master_job")
-    assert len(job.asset_layer.executable_asset_keys) == 14
+    assert len(job.asset_layer.executable_asset_keys) == 15
     assert daily_schedule.cron_schedule == "0 2 * * *"
     assert daily_schedule.execution_timezone == "Asia/Shanghai"
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}

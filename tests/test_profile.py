@@ -84,6 +84,7 @@ def test_grade_uses_completeness_recency_and_touchpoints_with_its_inputs() -> No
     )
     grade = profile.grades.iloc[0]
     # completeness 5/5 → 40; seen on the newest date → 30; 2 of 3 touchpoints → 20.
-    assert (grade["completeness"], grade["days_since_seen"], grade["touchpoints"]) == (1.0, 0, 2)
+    assert (grade["completeness"], grade["recency"], grade["touchpoints"]) == (1.0, 1.0, 2)
+    assert grade["last_seen"] == "2024-06-01T10:00:00+08:00"
     assert grade["score"] == 90.0 and grade["grade"] == "A"
     assert json.loads(grade["rule"])["grade_a"] == 70.0

@@ -165,3 +165,14 @@ def to_simplified(text: str) -> str:
     if not text:
         return text
     return _to_simplified_cached(text)
+
+
+#: A spreadsheet treats a cell starting with one of these as a formula.
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: str) -> str:
+    """A CSV cell Excel will show as text, never run: a leading ``=``, ``+``,
+    ``-``, ``@``, tab or carriage return gets a ``'`` in front (OWASP's advice
+    against CSV injection). ``+8613800138000`` becomes ``'+8613800138000``."""
+    return "'" + value if value.startswith(_FORMULA_TRIGGERS) else value

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlalchemy as sa
 
+from .changes import record_changes
 from .schema import KEYS, TIMESTAMP_COLUMNS, customer_merge, ensure_schema, metadata
 from .text import escapes_text, to_store_text
 
@@ -34,6 +35,7 @@ class PublishReport:
     tables: dict[str, TableChanges] = field(default_factory=dict)
     merged_ids: int = 0
     metric_rows: int = 0
+    changes_logged: int = 0
 
     @property
     def changed(self) -> bool:
@@ -57,6 +59,7 @@ def publish(
     now: str,
     metrics: pd.DataFrame | None = None,
     profiles: dict[str, pd.DataFrame] | None = None,
+    run_id: str = "",
 ) -> PublishReport:
     """Replace the store's content with this run's, touching only what changed.
 
@@ -87,6 +90,7 @@ def publish(
         for name, plan in plans.items():
             report.tables[name] = plan.changes
         report.merged_ids = _record_merges(conn, merged, now)
+        report.changes_logged = record_changes(conn, golden_plan, child_plans, merged, run_id, now)
         if metrics is not None and not metrics.empty:
             report.metric_rows = _record_metrics(conn, metrics)
     return report

@@ -144,9 +144,9 @@ customer_grade = sa.Table(
     sa.Column("grade", sa.String(1), nullable=False),
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("completeness", sa.Float, nullable=False),
-    sa.Column("days_since_seen", sa.Integer),
+    sa.Column("recency", sa.Float, nullable=False, comment="1 / 0.5 / 0 by recency band"),
     sa.Column("touchpoints", sa.Integer, nullable=False),
-    sa.Column("as_of", sa.String(40)),
+    sa.Column("last_seen", sa.String(32)),
     sa.Column("rule", sa.Text, nullable=False, comment="JSON of the grading rule used"),
 )
 
@@ -166,6 +166,29 @@ quality_metric = sa.Table(
     sa.Column("value", sa.Float, nullable=False),
     sa.Column("measured_at", sa.String(32), nullable=False),
     comment="quality scorecard history: one row per run × source × metric (append-only)",
+)
+
+crm_change = sa.Table(
+    "crm_change",
+    metadata,
+    sa.Column("change_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(64), nullable=False, index=True),
+    sa.Column("changed_at", sa.String(32), nullable=False),
+    sa.Column("customer_id", sa.String(32), nullable=False, index=True),
+    sa.Column("change_type", sa.String(8), nullable=False, comment="upsert / merge / retire"),
+    sa.Column("merged_into", sa.String(32), comment="for a merge: the surviving customer_id"),
+    comment="what each publish changed, in order: the feed the CRM (and crm_export) pulls from",
+)
+
+crm_export_log = sa.Table(
+    "crm_export_log",
+    metadata,
+    sa.Column("export_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("exported_at", sa.String(32), nullable=False),
+    sa.Column("from_change_id", sa.Integer, nullable=False),
+    sa.Column("to_change_id", sa.Integer, nullable=False),
+    sa.Column("changes", sa.Integer, nullable=False),
+    sa.Column("folder", sa.Text, nullable=False),
 )
 
 #: Key columns of each table the publisher diffs.

@@ -74,14 +74,17 @@ GRANT USAGE ON SCHEMA :"schema" TO crm_reader;
 ALTER ROLE crm_writer IN DATABASE :"DBNAME" SET search_path = :"schema";
 ALTER ROLE crm_reader IN DATABASE :"DBNAME" SET search_path = :"schema";
 
--- Store tables that already exist (e.g. created by an administrator or an older
--- deployment): the writer gets the DML the publish needs, the reader SELECT.
+-- Store tables that already exist in the schema (e.g. created by an administrator
+-- or an older deployment): the writer gets the DML the publish needs, the reader
+-- SELECT; the writer may also draw ids from their sequences (crm_change, …).
 SELECT format('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE %I.%I TO crm_writer',
               schemaname, tablename),
        format('GRANT SELECT ON TABLE %I.%I TO crm_reader', schemaname, tablename)
   FROM pg_tables
- WHERE schemaname = :'schema'
-   AND tablename IN ('golden_customer', 'customer_xref', 'quarantine', 'customer_merge') \gexec
+ WHERE schemaname = :'schema' \gexec
+SELECT format('GRANT USAGE, SELECT ON SEQUENCE %I.%I TO crm_writer', schemaname, sequencename)
+  FROM pg_sequences
+ WHERE schemaname = :'schema' \gexec
 
 -- Tables crm_writer creates from now on (it owns them, so it has every privilege on
 -- them itself): readable by crm_reader, and nothing for anyone else.
@@ -93,5 +96,7 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA :"schema"
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO crm_writer;
 ALTER DEFAULT PRIVILEGES IN SCHEMA :"schema"
     GRANT SELECT ON TABLES TO crm_reader;
+ALTER DEFAULT PRIVILEGES IN SCHEMA :"schema"
+    GRANT USAGE, SELECT ON SEQUENCES TO crm_writer;
 
 COMMIT;

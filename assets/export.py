@@ -1,0 +1,153 @@
+"""The CRM export: what changed since the last export, as JSON Lines and as CSV.
+
+Reads the ``crm_change`` feed and the current customer tables, writes
+``customers.jsonl`` (one change a line: upserts carry the whole customer with
+its 360° view; merges name the surviving id; retirements just the id) and
+``customers.csv`` (UTF-8 with BOM so Excel opens it; one row per change with
+the main fields flattened; cells neutralised against formula injection), then
+logs the export so the next one starts after it.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from validators.text import neutralise_formula
+
+from .store.schema import crm_change, crm_export_log, ensure_schema, metadata
+from .timestamps import now_iso
+
+CSV_COLUMNS = [
+    "change_type", "customer_id", "merged_into", "name", "phone", "landline", "email", "company",
+    "title", "province", "city", "address", "gender", "birth_date", "phones", "emails",
+    "primary_owner", "owners", "tags", "marketing_consent", "grade", "source_count", "updated_at",
+]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    folder: Path | None
+    changes: int
+    upserts: int
+    merges: int
+    retirements: int
+    from_change_id: int
+    to_change_id: int
+
+
+def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None) -> ExportResult:
+    """Write the changes after the last export (or ``since`` a run id or an ISO
+    time) to a new folder under ``out_dir``; nothing is written when there are none."""
+    ensure_schema(engine)
+    with engine.begin() as conn:
+        start = _start_after(conn, since)
+        changes = pd.read_sql(
+            sa.select(crm_change).where(crm_change.c.change_id > start).order_by(crm_change.c.change_id),
+            conn,
+        )
+        if changes.empty:
+            return ExportResult(None, 0, 0, 0, 0, start, start)
+        # One line per customer: its latest change in the window.
+        latest = changes.drop_duplicates("customer_id", keep="last").sort_values("change_id")
+        customers = _customers(conn, latest.loc[latest["change_type"] == "upsert", "customer_id"].tolist())
+        stamp = now_iso()
+        folder = out_dir / f"crm_export_{stamp.replace(':', '').replace('-', '')[:15]}_{int(latest['change_id'].max())}"
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = [_line(change, customers) for change in latest.itertuples(index=False)]
+        (folder / "customers.jsonl").write_text(
+            "".join(json.dumps(line, ensure_ascii=False, default=str) + "\n" for line in lines), encoding="utf-8")
+        (folder / "customers.csv").write_bytes(_csv(lines).encode("utf-8-sig"))
+        end = int(changes["change_id"].max())
+        counts = latest["change_type"].value_counts()
+        conn.execute(crm_export_log.insert().values(
+            exported_at=stamp, from_change_id=start, to_change_id=end, changes=len(latest),
+            folder=str(folder)))
+    return ExportResult(folder, len(latest), int(counts.get("upsert", 0)), int(counts.get("merge", 0)),
+                        int(counts.get("retire", 0)), start, end)
+
+
+def _start_after(conn: sa.Connection, since: str | None) -> int:
+    """The change id to export after: the last export's end, or just before the
+    first change of a run (``since`` = run id) or at/after a time (ISO 8601; a
+    time without offset is the machine's local time)."""
+    if since is None:
+        last = conn.execute(sa.select(sa.func.max(crm_export_log.c.to_change_id))).scalar()
+        return int(last or 0)
+    first_of_run = conn.execute(
+        sa.select(sa.func.min(crm_change.c.change_id)).where(crm_change.c.run_id == since)).scalar()
+    if first_of_run is not None:
+        return int(first_of_run) - 1
+    try:
+        moment = pd.Timestamp(since)
+    except ValueError as exc:
+        raise ValueError(f"--since {since!r} is neither a run id in crm_change nor a time") from exc
+    if moment.tzinfo is None:
+        moment = moment.tz_localize(datetime.now().astimezone().tzinfo)
+    feed = pd.read_sql(sa.select(crm_change.c.change_id, crm_change.c.changed_at), conn)
+    times = pd.to_datetime(feed["changed_at"], utc=True, format="ISO8601")
+    after = feed.loc[times >= moment, "change_id"]
+    return int(after.min()) - 1 if len(after) else int(feed["change_id"].max() if len(feed) else 0)
+
+
+def _customers(conn: sa.Connection, ids: list[str]) -> dict[str, dict]:
+    """Current golden record + 360° facets of the given customers."""
+    found: dict[str, dict] = {}
+    golden = metadata.tables["golden_customer"]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row in conn.execute(sa.select(golden).where(golden.c.customer_id.in_(chunk))):
+            record = dict(row._mapping)
+            record["provenance"] = json.loads(record["provenance"])
+            found[record["customer_id"]] = record
+        for table, key in (("customer_contact_point", "contact_points"), ("customer_owner", "owners"),
+                           ("customer_tag", "tags"), ("customer_consent", "consent"),
+                           ("customer_grade", "grade"), ("customer_channel", "channels")):
+            t = metadata.tables[table]
+            for row in conn.execute(sa.select(t).where(t.c.customer_id.in_(chunk))):
+                item = {k: v for k, v in row._mapping.items() if k != "customer_id"}
+                bucket = found.setdefault(row.customer_id, {})
+                if key in ("consent", "grade"):
+                    bucket[key] = item
+                else:
+                    bucket.setdefault(key, []).append(item)
+    return found
+
+
+def _line(change, customers: dict[str, dict]) -> dict:
+    line = {"change_type": change.change_type, "customer_id": change.customer_id,
+            "change_id": int(change.change_id), "run_id": change.run_id, "changed_at": change.changed_at}
+    if change.change_type == "merge":
+        line["merged_into"] = change.merged_into
+    if change.change_type == "upsert":
+        line["customer"] = customers.get(change.customer_id, {})
+    return line
+
+
+def _csv(lines: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for line in lines:
+        customer = line.get("customer", {})
+        points = customer.get("contact_points", [])
+        owners = customer.get("owners", [])
+        flat = {
+            **{c: customer.get(c) for c in CSV_COLUMNS},
+            "change_type": line["change_type"], "customer_id": line["customer_id"],
+            "merged_into": line.get("merged_into"),
+            "phones": ";".join(p["value"] for p in points if p["kind"] in ("mobile", "landline", "phone")),
+            "emails": ";".join(p["value"] for p in points if p["kind"] == "email"),
+            "primary_owner": next((o["owner"] for o in owners if o["is_primary"]), None),
+            "owners": ";".join(o["owner"] for o in owners),
+            "tags": ";".join(t["tag"] for t in customer.get("tags", [])),
+            "marketing_consent": (customer.get("consent") or {}).get("marketing_consent"),
+            "grade": (customer.get("grade") or {}).get("grade"),
+        }
+        writer.writerow([neutralise_formula("" if flat[c] is None else str(flat[c])) for c in CSV_COLUMNS])
+    return buffer.getvalue()

@@ -1,0 +1,83 @@
+"""The CRM export: what changed since the last export, JSON Lines and Excel-safe CSV."""
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from assets.export import export_changes
+from pipelines.automation import MAIN_JOB
+from pipelines.definitions import defs
+from validators.text import neutralise_formula
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sources"
+
+
+@pytest.mark.parametrize("cell, safe", [
+    ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+    ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+    ("-1+2", "'-1+2"), ("@SUM(A1)", "'@SUM(A1)"), ("+8613800138000", "'+8613800138000"),
+    ("王小明", "王小明"), ("", ""), ("a=b", "a=b"),
+])
+def test_formula_cells_are_neutralised(cell: str, safe: str) -> None:
+    assert neutralise_formula(cell) == safe
+
+
+def exports(folder: Path) -> list[Path]:
+    return sorted(folder.glob("crm_export_*")) if folder.exists() else []
+
+
+def test_export_after_each_run_carries_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sources = tmp_path / "sources"
+    shutil.copytree(SAMPLE, sources)
+    held = sorted((sources / "web_forms").iterdir())[-1]
+    held_bytes = held.read_bytes()
+    held.unlink()
+    url = f"sqlite:///{tmp_path / 'crm.sqlite'}"
+    out = tmp_path / "out" / "exports"
+    monkeypatch.setenv("CUSTOMER_SOURCES_DIR", str(sources))
+    monkeypatch.setenv("CUSTOMER_STORE_URL", url)
+    monkeypatch.setenv("CUSTOMER_OUTPUT_DIR", str(tmp_path / "out"))
+    (tmp_path / "home").mkdir()
+    job = defs.resolve_job_def(MAIN_JOB)
+    with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
+        first = job.execute_in_process(instance=instance)
+        [initial] = exports(out)
+        lines = [json.loads(text) for text in (initial / "customers.jsonl").read_text(encoding="utf-8").splitlines()]
+        golden = pd.read_sql_table("golden_customer", sa.create_engine(url))
+        assert {line["customer_id"] for line in lines} == set(golden["customer_id"])
+        assert {line["change_type"] for line in lines} == {"upsert"}
+        assert all("grade" in line["customer"] and "channels" in line["customer"] for line in lines)
+        assert sum("contact_points" in line["customer"] for line in lines) > 0.9 * len(lines)
+        raw_csv = (initial / "customers.csv").read_bytes()
+        assert raw_csv.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(io.StringIO(raw_csv.decode("utf-8-sig"))))
+        assert len(rows) == len(lines)
+        assert all(r["phone"].startswith("'+") for r in rows if r["phone"])
+
+        job.execute_in_process(instance=instance)  # same input: nothing to export
+        assert exports(out) == [initial]
+
+        held.write_bytes(held_bytes)  # a new day of web forms arrives
+        third = job.execute_in_process(instance=instance)
+        assert third.success
+        [_, latest] = exports(out)
+        changes = [json.loads(text) for text in (latest / "customers.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert 0 < len(changes) < len(lines)
+        golden_now = set(pd.read_sql_table("golden_customer", sa.create_engine(url))["customer_id"])
+        for change in changes:
+            if change["change_type"] == "upsert":
+                assert change["customer_id"] in golden_now
+            elif change["change_type"] == "merge":
+                assert change["customer_id"] not in golden_now and change["merged_into"] in golden_now
+
+    again = export_changes(sa.create_engine(url), tmp_path / "replay", since=first.run_id)
+    assert again.changes == len(golden_now | {c["customer_id"] for c in changes})
+    with pytest.raises(ValueError, match="neither a run id"):
+        export_changes(sa.create_engine(url), tmp_path / "replay", since="not-a-run-or-time")
