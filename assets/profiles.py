@@ -7,7 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from matching.profile import CustomerProfiles, build_profiles
-from matching.settings import ProfileSettings
+from matching.settings import GradeRule, ProfileSettings
 
 from .errors import masked_errors
 from .metadata import counts_table
@@ -16,12 +16,28 @@ PROFILE_GROUP = "match"
 
 
 class ProfileConfig(dg.Config):
-    """Rules a data engineer may change per run from the Launchpad."""
+    """Rules a data engineer may change per run from the Launchpad (defaults and
+    meaning: ``ProfileSettings`` and ``GradeRule`` in matching/settings.py)."""
 
     primary_owner_rule: str = ProfileSettings.primary_owner_rule
+    derive_form_tags: bool = ProfileSettings.derive_form_tags
+    form_tag_prefix: str = ProfileSettings.form_tag_prefix
+    derive_list_tags: bool = ProfileSettings.derive_list_tags
+    list_tag_prefix: str = ProfileSettings.list_tag_prefix
+    grade_a: float = GradeRule.grade_a
+    grade_b: float = GradeRule.grade_b
+    recent_days: int = GradeRule.recent_days
+    active_days: int = GradeRule.active_days
 
     def settings(self) -> ProfileSettings:
-        return ProfileSettings(primary_owner_rule=self.primary_owner_rule)
+        grade = GradeRule(grade_a=self.grade_a, grade_b=self.grade_b,
+                          recent_days=self.recent_days, active_days=self.active_days)
+        return ProfileSettings(
+            primary_owner_rule=self.primary_owner_rule,
+            derive_form_tags=self.derive_form_tags, form_tag_prefix=self.form_tag_prefix,
+            derive_list_tags=self.derive_list_tags, list_tag_prefix=self.list_tag_prefix,
+            grade=grade,
+        )
 
 
 @dg.asset(group_name=PROFILE_GROUP, kinds={"pandas"})
