@@ -4,6 +4,8 @@
     customer-master dev [--port N]                      start the Dagster UI
     customer-master explain CUSTOMER_ID [--unmask]      one customer, with provenance and 360° view
     customer-master export [--since RUN|TIME]           CRM export of what changed
+    customer-master match INPUT.csv [--link OTHER.csv] --id-column COL --field COL=KIND ... --out OUT.csv
+                                                        the matching engine on any CSV
 """
 
 import argparse
@@ -33,9 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .explain import add_explain_parser, run_explain
     from .export_command import add_export_parser, run_export
+    from .match_command import add_match_parser, run_match
 
     add_explain_parser(commands)
     add_export_parser(commands)
+    add_match_parser(commands)
 
     args = parser.parse_args(argv)
     if args.command == "run":
@@ -44,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_explain(args)
     if args.command == "export":
         return run_export(args)
+    if args.command == "match":
+        return run_match(args)
     return _dev(args)
 
 

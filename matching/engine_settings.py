@@ -1,0 +1,74 @@
+"""Settings of the general matching engine (``matching.engine``), as data.
+
+Unlike ``MatchSettings`` (hand-set weights for the contacts pipeline), nothing
+here is a weight: weights are estimated from each data set. What is left are
+the decisions a person owns (how sure is "same"), the work limits, and the
+seed that makes a run repeatable. The object is frozen and round-trips through
+JSON so a run's settings can be stored beside its output.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Everything the engine does not learn from the data."""
+
+    #: A pair at or above this match probability is the same entity.
+    match_probability: float = 0.95
+    #: Between this and ``match_probability`` a pair goes to review.
+    review_probability: float = 0.5
+    #: Blocks with more records than this are skipped (and counted): a common
+    #: value would otherwise make the candidate pairs grow quadratically.
+    max_block_size: int = 100
+    #: Random pairs drawn to estimate u (all pairs when there are fewer).
+    u_sample_pairs: int = 500_000
+    #: Seed of the random pairs: the same input gives the same parameters.
+    seed: int = 20_241_101
+    #: EM: starting share of matches among candidate pairs (the prior λ),
+    #: iteration limit, convergence tolerance (largest change of m or λ) and the
+    #: weight, in pairs, of the starting m (keeps unseen levels finite).
+    em_start_proportion: float = 0.1
+    em_max_iterations: int = 200
+    em_tolerance: float = 1e-6
+    em_pseudo_count: float = 1.0
+    #: Weigh exact matches on name/text/email/phone/company/postcode fields by
+    #: how common the value is.
+    term_frequency: bool = True
+    #: Floor of a value's frequency in the term-frequency weight (caps how much
+    #: a single rare value can say).
+    tf_minimum_u: float = 1e-6
+    #: A phone or email found on records of this many different names is
+    #: generic (a switchboard, a shared inbox): it stops being an identifier.
+    generic_min_names: int = 3
+    #: A pair that is no match and has a field weighing this much or less
+    #: (a clearly different id, date, name) is two entities: clustering will
+    #: not join them through a third record.
+    contradiction_weight: float = -8.0
+    #: Two records with the same valid PRC resident id are one person, whatever
+    #: the other fields say.
+    resident_id_rule: bool = True
+    #: Link mode: never put two records of the same dataset in one cluster.
+    one_per_dataset: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.review_probability <= self.match_probability < 1.0:
+            raise ValueError("need 0 < review_probability <= match_probability < 1")
+        if self.max_block_size < 2:
+            raise ValueError("max_block_size must be at least 2")
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> EngineSettings:
+        """Unknown keys are an error (a typo must not silently fall back to a default)."""
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown engine settings: {', '.join(unknown)}")
+        return cls(**data)

@@ -1,0 +1,197 @@
+"""Comparison levels, computed on whole arrays of pairs.
+
+A field's levels are tried in order and the first test that holds gives the
+pair its level; a pair both of whose values are present and that passes no test
+is ``different``; a pair with a missing side is ``null`` (code -1, weight 0).
+Each test only sees the pairs that no earlier level has taken, and string
+similarities go through ``rapidfuzz.process.cpdist`` (C++, all cores): there is
+no Python loop per pair, except for ``pinyin_equal`` on the few pairs whose
+letters are already anagrams of each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, Indel, JaroWinkler
+from rapidfuzz.process import cpdist
+
+from validators.names import pinyin_equal
+
+from .fields import FieldSpec
+
+NULL_CODE = -1
+
+Columns = dict[str, np.ndarray]
+Test = Callable[[Columns, Columns, float], np.ndarray]
+
+
+def _similar(a: np.ndarray, b: np.ndarray, scorer, **kwargs) -> np.ndarray:
+    if len(a) == 0:
+        return np.zeros(0)
+    return cpdist(list(a), list(b), scorer=scorer, workers=-1, **kwargs)
+
+
+def _equal(a: Columns, b: Columns, key: str) -> np.ndarray:
+    x, y = a[key], b[key]
+    return (x == y) & (x != "")
+
+
+def _exact(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    return _equal(a, b, "value")
+
+
+def _generic(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    """Both share a value that many different people use (a switchboard)."""
+    flag = a.get("generic")
+    if flag is None:
+        return np.zeros(len(a["value"]), dtype=bool)
+    return _equal(a, b, "value") & flag.astype(bool)
+
+
+def _pinyin(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    """Same name in another script or word order (王小明 / Wang Xiaoming /
+    XIAOMING WANG): checked only where the sorted letters already agree."""
+    out = _equal(a, b, "anagram")
+    for i in np.flatnonzero(out):
+        x = a["pinyin"][i] or a["value"][i]
+        y = b["pinyin"][i] or b["value"][i]
+        out[i] = pinyin_equal(x, y)
+    return out
+
+
+def _jaro_winkler(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    """Jaro-Winkler is made for typos in short strings; it also rates a bare
+    surname against a full name (张 / 张俊杰) highly, which is no typo, so
+    the shorter value must have at least half the length of the longer."""
+    x, y = _lengths(a["value"]), _lengths(b["value"])
+    similar = _similar(a["value"], b["value"], JaroWinkler.normalized_similarity) >= threshold
+    return similar & (2 * np.minimum(x, y) >= np.maximum(x, y))
+
+
+def _similarity(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    return _similar(a["value"], b["value"], Indel.normalized_similarity) >= threshold
+
+
+def _token_set(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    return _similar(a["value"], b["value"], fuzz.token_set_ratio) >= 100.0 * threshold
+
+
+def _edit_distance(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    """Optimal string alignment: insert, delete, substitute or swap two
+    neighbours (the usual keying errors) count one each."""
+    limit = int(threshold)
+    return _similar(a["value"], b["value"], OSA.distance, score_cutoff=limit) <= limit
+
+
+def _part_of_name(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    """A one-word name that is the first or last word of the other: a bare
+    surname (梁 / 梁一斌, 苏 / Jinghui Su) or a name typed half."""
+
+    def part(x: Columns, y: Columns) -> np.ndarray:
+        word = x["only_word"]
+        return (word != "") & ((word == y["first_word"]) | (word == y["last_word"]))
+
+    return part(a, b) | part(b, a)
+
+
+def _landline(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    """The same number, but a landline: shared by an office or a household."""
+    return _equal(a, b, "value") & (a["line"] == "landline")
+
+
+def _initials(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    return _equal(a, b, "initials")
+
+
+def _contains(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    """One value inside the other (华为 / 华为技术), at least two characters."""
+    shorter = np.minimum(_lengths(a["value"]), _lengths(b["value"]))
+    return (_similar(a["value"], b["value"], fuzz.partial_ratio) >= 100.0) & (shorter >= 2)
+
+
+def _local_part(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    return _equal(a, b, "local")
+
+
+def _lengths(values: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+
+
+def _day_month_swapped(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    return (a["value"] == b["swapped"]) & (a["value"] != "")
+
+
+def _year_month(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    return _equal(a, b, "year_month")
+
+
+def _year_off_by_one(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    same_day = _equal(a, b, "month_day")
+    years = np.zeros(len(same_day))
+    if same_day.any():
+        years[same_day] = np.abs(a["year"][same_day].astype(int) - b["year"][same_day].astype(int))
+    return same_day & (years == 1)
+
+
+TESTS: dict[str, Test] = {
+    "exact": _exact,
+    "generic": _generic,
+    "pinyin": _pinyin,
+    "jaro_winkler": _jaro_winkler,
+    "similarity": _similarity,
+    "token_set": _token_set,
+    "edit_distance": _edit_distance,
+    "initials": _initials,
+    "landline": _landline,
+    "part_of_name": _part_of_name,
+    "contains": _contains,
+    "local_part": _local_part,
+    "day_month_swapped": _day_month_swapped,
+    "year_month": _year_month,
+    "year_off_by_one": _year_off_by_one,
+}
+
+
+#: The key a term-frequency level's shared value is read from.
+TF_KEYS: dict[str, str] = {"exact": "value", "local_part": "local"}
+
+
+class _Rows(dict):
+    """The key columns of some pairs' records, taken only when a test reads them."""
+
+    def __init__(self, columns: dict[str, np.ndarray], index: np.ndarray) -> None:
+        super().__init__()
+        self.columns, self.index = columns, index
+
+    def __missing__(self, key: str) -> np.ndarray:
+        self[key] = self.columns[key][self.index]
+        return self[key]
+
+    def get(self, key: str, default=None):  # type: ignore[override]
+        return self[key] if key in self.columns else default
+
+
+def level_codes(
+    spec: FieldSpec, values: pd.DataFrame, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """Level code of each pair (``left[i]``, ``right[i]`` are row positions in
+    ``values``, the field's normalised frame): the index into
+    ``spec.level_names``, or ``NULL_CODE`` when either value is missing."""
+    columns = {key: values[key].to_numpy(dtype=object) for key in values.columns}
+    levels = spec.definition.levels
+    codes = np.full(len(left), NULL_CODE, dtype=np.int8)
+    value = columns["value"]
+    open_ = np.flatnonzero((value[left] != "") & (value[right] != ""))
+    codes[open_] = len(levels)  # "different" until a level claims the pair
+    for code, level in enumerate(levels):
+        if len(open_) == 0:
+            break
+        a, b = _Rows(columns, left[open_]), _Rows(columns, right[open_])
+        held = TESTS[level.test](a, b, level.threshold)
+        codes[open_[held]] = code
+        open_ = open_[~held]
+    return codes

@@ -1,0 +1,197 @@
+"""Per-kind normalisers: a raw column (strings) → a frame of comparable keys.
+
+Every frame has ``value`` (the normalised value, ``""`` when missing) plus the
+derived keys that comparison tests and blocking rules read (pinyin, sorted
+letters, initials, halves of an id…). Each normaliser runs once per *distinct*
+raw value, so a column that repeats a city or a placeholder a million times
+costs one parse. The project's validators do the parsing, so ``張偉``,
+``Zhang Wei`` and ``+86 138-0013-8000`` mean here what they mean everywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from validators.companies import normalise_company
+from validators.emails import parse_email
+from validators.identity_numbers import parse_resident_id
+from validators.names import parse_name
+from validators.phones import parse_phone
+from validators.text import clean_text, to_simplified
+from validators.values import parse_date
+
+from .fields import FieldSpec
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Z\u3400-\u9fff]")
+_NOT_DIGIT = re.compile(r"\D")
+_NOT_LETTER = re.compile(r"[\W\d_]")
+
+
+def _letters(text: str) -> str:
+    return _NOT_LETTER.sub("", text)
+
+
+def _name(raw: str) -> dict[str, object]:
+    parsed = parse_name(raw)
+    value = parsed.match_key or ""
+    pinyin = parsed.pinyin or ""
+    spelled = pinyin or value
+    tokens = spelled.split()
+    return {
+        "value": value,
+        "pinyin": pinyin,
+        "first_word": tokens[0] if len(tokens) > 1 else "",
+        "last_word": tokens[-1] if len(tokens) > 1 else "",
+        "only_word": tokens[0] if len(tokens) == 1 else "",
+        # Order- and space-blind: "wang xiao ming" / "Xiaoming Wang" / 王小明.
+        "anagram": "".join(sorted(_letters(spelled))),
+        "initials": "".join(sorted(t[0] for t in tokens)) if tokens else "",
+        "first3": _letters(spelled)[:3],
+        "initial": _letters(spelled)[:1],
+    }
+
+
+def _text(raw: str) -> dict[str, object]:
+    text = clean_text(raw)
+    value = to_simplified(text).casefold() if text else ""
+    letters = _letters(value)
+    return {"value": value, "first3": letters[:3], "initial": letters[:1]}
+
+
+def _date(raw: str) -> dict[str, object]:
+    """``YYYYMMDD``; a date that does not parse (a typo such as ``19301313``)
+    keeps its eight digits so the typo levels can still see it."""
+    iso = parse_date(raw)
+    if iso:
+        value = iso.replace("-", "")
+    else:
+        digits = _NOT_DIGIT.sub("", clean_text(raw) or "")
+        value = digits if len(digits) == 8 and digits[:2] in ("18", "19", "20") else ""
+    if not value:
+        return {"value": "", "year": "", "year_month": "", "month_day": "", "swapped": ""}
+    return {
+        "value": value,
+        "year": value[:4],
+        "year_month": value[:6],
+        "month_day": value[4:],
+        "swapped": value[:4] + value[6:] + value[4:6],  # day and month swapped
+    }
+
+
+def _phone(raw: str) -> dict[str, object]:
+    """E.164 when the number is valid; a placeholder (13800138000) is missing;
+    anything else with enough digits keeps its digits (foreign data, typos)."""
+    parsed = parse_phone(raw)
+    if parsed.e164:
+        return {"value": parsed.e164, "line": parsed.kind or ""}
+    if parsed.placeholder:
+        return {"value": "", "line": ""}
+    digits = _NOT_DIGIT.sub("", clean_text(raw) or "")
+    return {"value": digits if len(digits) >= 6 else "", "line": ""}
+
+
+def _email(raw: str) -> dict[str, object]:
+    value = parse_email(raw).email or ""
+    local = value.rpartition("@")[0]
+    return {"value": value, "local": local if len(local) >= 4 else ""}
+
+
+def _id(raw: str) -> dict[str, object]:
+    """Upper-case letters and digits only. ``head``/``tail`` are the halves of a
+    long id: an id with one typo still shares one half with the right one."""
+    text = clean_text(raw) or ""
+    value = _NOT_ALNUM.sub("", text.upper())
+    long_enough = len(value) >= 6
+    half = len(value) // 2
+    return {
+        "value": value,
+        "head": value[:half] if long_enough else "",
+        "tail": value[half:] if long_enough else "",
+        "resident_id": value if parse_resident_id(value).valid else "",
+    }
+
+
+def _company(raw: str) -> dict[str, object]:
+    value = normalise_company(raw).match_key or ""
+    return {"value": value, "head": value[:2]}
+
+
+#: The keys each normaliser gives (besides ``value``).
+NORMALISER_KEYS: dict[str, tuple[str, ...]] = {
+    "name": ("pinyin", "first_word", "last_word", "only_word", "anagram", "initials", "first3",
+             "initial"),
+    "text": ("first3", "initial"),
+    "date": ("year", "year_month", "month_day", "swapped"),
+    "phone": ("line",),
+    "email": ("local",),
+    "id": ("head", "tail", "resident_id"),
+    "company": ("head",),
+}
+
+#: The virtual field "all person-name fields together" (its ``anagram``).
+PERSON = "_person"
+
+NORMALISERS: dict[str, Callable[[str], dict[str, object]]] = {
+    "name": _name,
+    "text": _text,
+    "date": _date,
+    "phone": _phone,
+    "email": _email,
+    "id": _id,
+    "company": _company,
+}
+
+
+def normalise_column(raw: pd.Series, normaliser: str) -> pd.DataFrame:
+    """One row per input row (same order, a fresh 0..n-1 index): ``value`` and
+    the normaliser's derived keys, all strings, ``""`` for missing."""
+    parse = NORMALISERS[normaliser]
+    values = pd.Series(raw).reset_index(drop=True)
+    present = values.notna().to_numpy()
+    texts = values.where(present, "").astype(str).to_numpy(dtype=object)
+    uniques, inverse = np.unique(texts, return_inverse=True)
+    rows = [parse(text) if text else None for text in uniques]
+    columns = ("value", *NORMALISER_KEYS[normaliser])
+    out: dict[str, np.ndarray] = {}
+    for column in columns:
+        table = np.array([(row[column] if row else "") for row in rows], dtype=object)
+        out[column] = table[inverse] if len(texts) else np.array([], dtype=object)
+    return pd.DataFrame(out)
+
+
+def normalise_fields(
+    data: pd.DataFrame, specs: Sequence[FieldSpec], generic_min_names: int
+) -> dict[str, pd.DataFrame]:
+    """Normalised keys per field, the person key (sorted letters of all name
+    fields) and the generic flag of phone/email values found on records of
+    ``generic_min_names`` or more different people."""
+    keys = {s.column: normalise_column(data[s.column], s.definition.normaliser) for s in specs}
+    names = [s.column for s in specs if s.definition.person_name]
+    if not names:
+        return keys
+    letters = keys[names[0]]["anagram"]
+    for column in names[1:]:
+        letters = letters + keys[column]["anagram"]
+    keys[PERSON] = pd.DataFrame({"anagram": letters.map(lambda text: "".join(sorted(text)))})
+    for spec in specs:
+        if spec.definition.generic:
+            frame = pd.DataFrame({"value": keys[spec.column]["value"], "person": keys[PERSON]["anagram"]})
+            frame = frame[(frame["value"] != "") & (frame["person"] != "")]
+            people = frame.groupby("value")["person"].nunique()
+            generic = set(people[people >= generic_min_names].index)
+            keys[spec.column]["generic"] = keys[spec.column]["value"].isin(generic).to_numpy()
+    return keys
+
+
+def resident_ids(keys: dict[str, pd.DataFrame], specs: Sequence[FieldSpec], n: int) -> np.ndarray:
+    """Each record's valid PRC resident id from the first id-like field that has one."""
+    out = np.full(n, "", dtype=object)
+    for spec in specs:
+        if "resident_id" in keys[spec.column].columns:
+            found = keys[spec.column]["resident_id"].to_numpy(dtype=object)
+            out = np.where(out == "", found, out)
+    return out
