@@ -44,21 +44,20 @@ def read_table(
     if not rows or all(is_blank_row(values) for _, values in rows):
         return result
     where = file_name if sheet == "csv" else f"{file_name}#{sheet}"
+    whole_table = None if sheet == "csv" else sheet
+
+    def reject(reason: str, detail: str, raw: str, row: str | None) -> None:
+        result.quarantine.append(quarantine_row(
+            source_system=layout.source_system, source_file=file_name, source_row=row,
+            reason=reason, reason_detail=f"{where}{detail}", raw=raw,
+        ))
+
     header_at = find_header_row(rows, layout.header_index, layout.required_any)
     if header_at is None:
-        result.quarantine.append(
-            quarantine_row(
-                source_system=layout.source_system,
-                source_file=file_name,
-                source_row=None if sheet == "csv" else sheet,
-                reason="no_header_row",
-                reason_detail=(
-                    f"{where}: no row in the first 30 names the expected columns "
-                    f"(one of {', '.join(sorted(layout.required_any))} and one more)"
-                ),
-                raw=json_text({"first_rows": [_texts(v) for _, v in rows[:5]]}),
-            )
-        )
+        reject("no_header_row",
+               f": no row in the first 30 names the expected columns "
+               f"(one of {', '.join(sorted(layout.required_any))} and one more)",
+               json_text({"first_rows": [_texts(v) for _, v in rows[:5]]}), whole_table)
         return result
 
     headers = [to_cell_text(h) or "" for h in rows[header_at][1]]
@@ -74,16 +73,8 @@ def read_table(
 
     data_rows = [(n, v) for n, v in rows[header_at + 1 :] if not is_blank_row(v)]
     if not data_rows:
-        result.quarantine.append(
-            quarantine_row(
-                source_system=layout.source_system,
-                source_file=file_name,
-                source_row=None if sheet == "csv" else sheet,
-                reason="no_data_rows",
-                reason_detail=f"{where}: a header row but no data below it (an export that failed?)",
-                raw=json_text({"header": headers}),
-            )
-        )
+        reject("no_data_rows", ": a header row but no data below it (an export that failed?)",
+               json_text({"header": headers}), whole_table)
         return result
     for number, values in data_rows:
         cells = _texts(values)
@@ -92,19 +83,9 @@ def read_table(
         )
         row_ref = str(number) if sheet == "csv" else f"{sheet}!{number}"
         if layout.exact_width and len(values) != len(headers):
-            result.quarantine.append(
-                quarantine_row(
-                    source_system=layout.source_system,
-                    source_file=file_name,
-                    source_row=row_ref,
-                    reason="wrong_column_count",
-                    reason_detail=(
-                        f"{where} line {number}: {len(values)} columns where the header has "
-                        f"{len(headers)}"
-                    ),
-                    raw=raw_text,
-                )
-            )
+            reject("wrong_column_count",
+                   f" line {number}: {len(values)} columns where the header has {len(headers)}",
+                   raw_text, row_ref)
             continue
         mapped: dict[str, str | None] = {}
         extras: dict[str, str] = {}
@@ -116,16 +97,7 @@ def read_table(
                 extras[headers[i] if i < len(headers) and headers[i] else f"column_{i + 1}"] = cell
         record_id = layout.record_id(number, sheet, mapped)
         if not record_id:
-            result.quarantine.append(
-                quarantine_row(
-                    source_system=layout.source_system,
-                    source_file=file_name,
-                    source_row=row_ref,
-                    reason="missing_record_id",
-                    reason_detail=f"{where} row {number}: the id column is empty",
-                    raw=raw_text,
-                )
-            )
+            reject("missing_record_id", f" row {number}: the id column is empty", raw_text, row_ref)
             continue
         record = {f: mapped.get(f) for f in RAW_FIELDS if f != "attributes"}
         record.update(
