@@ -79,32 +79,49 @@ def contact_points(members: pd.DataFrame, golden: pd.DataFrame) -> pd.DataFrame:
             rows.append((record, "email", record.email, None))
         if isinstance(record.wecom_id, str):
             rows.append((record, "wecom_id", record.wecom_id, None))
-    frame = pd.DataFrame(
-        [(r.customer_id, kind, value, ext, r.source_system, r.record_key, r.first_seen, r.last_seen)
-         for r, kind, value, ext in rows],
-        columns=["customer_id", "kind", "value", "extension", "source_system", "record_key",
-                 "first_seen", "last_seen"],
-    )
-    if frame.empty:
+    # One pass with dicts: most contact points have a single record, and a pandas
+    # groupby with Python aggregations costs ~0.1 ms per group (seconds at scale).
+    found: dict[tuple[str, str, str], dict] = {}
+    for r, kind, value, extension in rows:
+        point = found.setdefault((r.customer_id, kind, value), {
+            "extension": None, "systems": set(), "records": set(), "first": None, "last": None})
+        point["extension"] = point["extension"] or extension
+        point["systems"].add(r.source_system)
+        point["records"].add(r.record_key)
+        point["first"] = _earliest(point["first"], r.first_seen)
+        point["last"] = _latest(point["last"], r.last_seen)
+    if not found:
         return pd.DataFrame(columns=CONTACT_POINT_COLUMNS)
-    grouped = frame.groupby(["customer_id", "kind", "value"], sort=True)
-    out = grouped.agg(
-        extension=("extension", "first"),
-        source_systems=("source_system", _joined_set),
-        source_records=("record_key", lambda keys: json.dumps(sorted(set(keys)), ensure_ascii=False)),
-        first_seen=("first_seen", "min"),
-        last_seen=("last_seen", "max"),
-    ).reset_index()
-    primary = golden.set_index("customer_id")
-    winners = {
-        "mobile": primary["phone"], "phone": primary["phone"], "landline": primary["landline"],
-        "email": primary["email"], "wecom_id": primary["wecom_id"],
-    }
-    out["is_primary"] = [
-        bool(value == winners[kind].get(customer)) or (kind == "landline" and value == primary["phone"].get(customer))
-        for customer, kind, value in zip(out["customer_id"], out["kind"], out["value"])
-    ]
+    winners = golden.set_index("customer_id")[["phone", "landline", "email", "wecom_id"]]
+    winners = winners.astype(object).where(winners.notna(), None).to_dict("index")
+    column_of = {"mobile": "phone", "phone": "phone", "landline": "landline", "email": "email",
+                 "wecom_id": "wecom_id"}
+    out = pd.DataFrame(
+        [
+            {
+                "customer_id": customer, "kind": kind, "value": value,
+                "extension": point["extension"],
+                # A landline can be the golden phone too, when the customer has no mobile.
+                "is_primary": value == winners.get(customer, {}).get(column_of[kind])
+                or (kind == "landline" and value == winners.get(customer, {}).get("phone")),
+                "source_systems": ",".join(sorted(point["systems"])),
+                "source_records": json.dumps(sorted(point["records"]), ensure_ascii=False),
+                "first_seen": point["first"], "last_seen": point["last"],
+            }
+            for (customer, kind, value), point in sorted(found.items())
+        ]
+    )
     return out[CONTACT_POINT_COLUMNS]
+
+
+def _earliest(a: object, b: object) -> str | None:
+    values = [v for v in (a, b) if isinstance(v, str)]
+    return min(values) if values else None
+
+
+def _latest(a: object, b: object) -> str | None:
+    values = [v for v in (a, b) if isinstance(v, str)]
+    return max(values) if values else None
 
 
 def channels(members: pd.DataFrame) -> pd.DataFrame:
@@ -186,22 +203,27 @@ def tags(members: pd.DataFrame, settings: ProfileSettings) -> pd.DataFrame:
         if settings.derive_list_tags and record.source_system == "spreadsheets":
             stem = PurePath(record.source_file.split(";")[0]).stem
             rows.append((record.customer_id, settings.list_tag_prefix + stem, "list", record.record_key))
-    frame = pd.DataFrame(rows, columns=["customer_id", "tag", "origin", "record_key"])
-    if frame.empty:
+    found: dict[tuple[str, str], dict] = {}
+    for customer, tag, origin, record in rows:
+        entry = found.setdefault((customer, tag.casefold()), {
+            "spellings": {}, "origins": set(), "records": set()})
+        entry["spellings"][tag] = entry["spellings"].get(tag, 0) + 1
+        entry["origins"].add(origin)
+        entry["records"].add(record)
+    if not found:
         return pd.DataFrame(columns=TAG_COLUMNS)
-    frame["key"] = frame["tag"].str.casefold()
-    out = frame.groupby(["customer_id", "key"], sort=True).agg(
-        tag=("tag", _usual_spelling), origins=("origin", _joined_set),
-        record_count=("record_key", "nunique"),
-    ).reset_index()
+    out = pd.DataFrame([
+        {"customer_id": customer, "tag": _usual_spelling(entry["spellings"]),
+         "origins": ",".join(sorted(entry["origins"])), "record_count": len(entry["records"])}
+        for (customer, _), entry in sorted(found.items())
+    ])
     return out[TAG_COLUMNS]
 
 
-def _usual_spelling(spellings: pd.Series) -> str:
+def _usual_spelling(counts: dict[str, int]) -> str:
     """The most used spelling of a tag; on a tie the first in code-point order
     (so the result does not depend on the order records were read in)."""
-    counts = spellings.value_counts()
-    return min(counts.index, key=lambda t: (-counts[t], t))
+    return min(counts, key=lambda t: (-counts[t], t))
 
 
 def consent(members: pd.DataFrame) -> pd.DataFrame:
