@@ -9,6 +9,7 @@ from .errors import masked_errors
 from .metadata import counts_table
 from .resources import SourcesFolder
 from .sources import SOURCE_SPECS, SourceSpec, read_source, source_files
+from .sources.file_cache import FileReadCache
 
 INGEST_GROUP = "ingest"
 
@@ -34,7 +35,8 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     @masked_errors
     def raw_contacts(context: dg.AssetExecutionContext, sources: SourcesFolder) -> dg.Output[SourceBatch]:
         root = sources.root()
-        result = read_source(spec, root)
+        cache = FileReadCache(sources.cache_root() / spec.kind) if sources.reuse_unchanged_files else None
+        result = read_source(spec, root, cache)
         batch = SourceBatch(result.records_frame(), result.quarantine_frame())
         rows_per_file = batch.records["source_file"].value_counts().to_dict()
         files = [p.name for p in source_files(spec, root)]
@@ -47,6 +49,8 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             metadata={
                 "folder": dg.MetadataValue.path(str(root / spec.kind)),
                 "files": len(files),
+                "files_parsed": cache.misses if cache else len(files),
+                "files_unchanged_not_parsed": cache.hits if cache else 0,
                 "rows_read": len(batch.records),
                 "quarantined": len(batch.quarantine),
                 "rows_per_file": dg.MetadataValue.md(counts_table(rows_per_file, "file", "rows")),

@@ -6,6 +6,7 @@ value in the resource config wins, then the environment variable
 (the bundled sample data; a SQLite file in the git-ignored ``output/`` folder).
 """
 
+import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -35,9 +36,20 @@ class SourcesFolder(dg.ConfigurableResource):
         "Default: $CUSTOMER_SOURCES_DIR, else the bundled data/sources.",
     )
 
+    reuse_unchanged_files: bool = Field(
+        default=True,
+        description="Keep each file's read result by content, so a file unchanged since the last "
+        "run is not parsed again (output/cache/ingest).",
+    )
+
     def root(self) -> Path:
         chosen = self.path or os.environ.get("CUSTOMER_SOURCES_DIR") or PROJECT_ROOT / "data" / "sources"
         return Path(chosen).expanduser().resolve()
+
+    def cache_root(self) -> Path:
+        """One cache per sources folder, so two folders never share entries."""
+        tag = hashlib.sha256(str(self.root()).encode()).hexdigest()[:12]
+        return output_dir() / "cache" / "ingest" / tag
 
 
 class CrmStore(dg.ConfigurableResource):

@@ -5,13 +5,13 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
-import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from assets.resources import store_engine
 from pipelines.automation import MAIN_JOB
 from pipelines.definitions import defs
+from tests.storecontent import content
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sources"
 
@@ -44,20 +44,6 @@ def dump(url: str) -> dict[str, list[tuple]]:
     with sa.create_engine(url).connect() as conn:
         return {t: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {t}")).all()))
                 for t in ("golden_customer", "customer_xref", "quarantine", "customer_merge")}
-
-
-def content(url: str) -> tuple:
-    """The store's meaning without ids and timestamps: who is grouped with whom,
-    each customer's golden fields, and the quarantine."""
-    engine = sa.create_engine(url)
-    xref = pd.read_sql_table("customer_xref", engine)
-    golden = pd.read_sql_table("golden_customer", engine).set_index("customer_id")
-    groups = xref.groupby("customer_id").apply(
-        lambda g: tuple(sorted(g["source_system"] + ":" + g["source_record_id"])), include_groups=False)
-    fields = golden.drop(columns=["provenance"]).astype(str)
-    customers = sorted((members, tuple(fields.loc[cid])) for cid, members in groups.items())
-    quarantine = pd.read_sql_table("quarantine", engine).drop(columns=["quarantined_at"])
-    return customers, sorted(map(tuple, quarantine.astype(str).to_numpy()))
 
 
 def test_a_crash_mid_publish_changes_nothing_and_the_rerun_equals_a_clean_run(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .file_cache import FileReadCache
 from .legacy import read_legacy_file
 from .records import ReadResult, quarantine_row
 from .spreadsheets import read_spreadsheet_file
@@ -67,30 +68,37 @@ def source_files(spec: SourceSpec, root: Path) -> list[Path]:
     )
 
 
-def read_source(spec: SourceSpec, root: Path) -> ReadResult:
+def read_source(spec: SourceSpec, root: Path, cache: FileReadCache | None = None) -> ReadResult:
     """Read every file of one kind. A file that cannot be read at all, or has the
     wrong type, is one quarantine row; a repeated record id (where ids must be
-    unique) quarantines the later row. Nothing raises for bad input."""
+    unique) quarantines the later row. Nothing raises for bad input. With a
+    ``cache``, a file whose name and bytes were read before is not parsed again."""
     result = ReadResult()
     for path in source_files(spec, root):
-        problem = _file_problem(spec, path)
-        if problem:
-            result.quarantine.append(problem)
-            continue
-        try:
-            result.extend(spec.read_file(path))
-        except UnreadableFile as exc:
-            result.quarantine.append(_file_quarantine(spec, path, exc.reason, exc.detail))
-        except Exception as exc:  # noqa: BLE001 - a bad file must not stop the run
-            result.quarantine.append(
-                _file_quarantine(
-                    spec, path, "unreadable_file",
-                    f"could not be read ({type(exc).__name__})",
-                )
-            )
+        cached = cache.get(path) if cache is not None else None
+        if cached is None:
+            cached = _read_file(spec, path)
+            if cache is not None:
+                cache.put(path, cached)
+        result.extend(cached)
+    if cache is not None:
+        cache.prune()
     if not spec.ids_repeat:
         _quarantine_repeated_ids(result)
     return result
+
+
+def _read_file(spec: SourceSpec, path: Path) -> ReadResult:
+    problem = _file_problem(spec, path)
+    if problem:
+        return ReadResult(quarantine=[problem])
+    try:
+        return spec.read_file(path)
+    except UnreadableFile as exc:
+        return ReadResult(quarantine=[_file_quarantine(spec, path, exc.reason, exc.detail)])
+    except Exception as exc:  # noqa: BLE001 - a bad file must not stop the run
+        return ReadResult(quarantine=[_file_quarantine(
+            spec, path, "unreadable_file", f"could not be read ({type(exc).__name__})")])
 
 
 def _file_problem(spec: SourceSpec, path: Path) -> dict | None:
