@@ -4,6 +4,7 @@
     customer-master dev [--port N]                      start the Dagster UI
     customer-master explain CUSTOMER_ID [--unmask]      one customer, with provenance and 360° view
     customer-master export [--since RUN|TIME]           CRM export of what changed
+    customer-master db upgrade|current|history          store schema migrations (Alembic)
     customer-master match INPUT.csv [--link OTHER.csv] --id-column COL --field COL=KIND ... --out OUT.csv
                                                         the matching engine on any CSV
 """
@@ -33,11 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev.add_argument("--port", type=int, default=3000)
     dev.add_argument("--host", default="127.0.0.1")
 
+    from .db_command import add_db_parser, run_db
     from .explain import add_explain_parser, run_explain
     from .export_command import add_export_parser, run_export
     from .match_command import add_match_parser, run_match
 
     add_explain_parser(commands)
+    add_db_parser(commands)
     add_export_parser(commands)
     add_match_parser(commands)
 
@@ -46,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     if args.command == "explain":
         return run_explain(args)
+    if args.command == "db":
+        return run_db(args)
     if args.command == "export":
         return run_export(args)
     if args.command == "match":

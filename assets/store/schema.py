@@ -213,5 +213,11 @@ TIMESTAMP_COLUMNS: dict[str, str] = {
 
 
 def ensure_schema(engine: sa.Engine) -> None:
-    """Create missing tables (an empty database becomes a usable store)."""
-    metadata.create_all(engine)
+    """Bring the store to the latest migration (an empty database becomes a usable store).
+
+    Runs Alembic ``upgrade head`` (assets/store/migrate.py) unless the store is
+    known to be at head already (checked once per URL per process). A store made
+    by the old ``metadata.create_all`` is stamped at revision 0001 first."""
+    from .migrate import ensure_at_head
+
+    ensure_at_head(engine)
