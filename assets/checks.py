@@ -13,8 +13,6 @@ from validators.schemas import ContactCluster, GoldenCustomer, QuarantinedRecord
 
 from .errors import masked_errors
 from .metadata import counts_table
-from .resources import CrmStore
-from .store import count_rows
 
 
 def _schema_result(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> dg.AssetCheckResult:
@@ -67,42 +65,9 @@ def golden_customers_schema(golden_customers: pd.DataFrame) -> dg.AssetCheckResu
     return _schema_result(GoldenCustomer, golden_customers)
 
 
-@dg.asset_check(
-    asset="crm_store",
-    additional_ins={
-        "contact_clusters": dg.AssetIn("contact_clusters"),
-        "quarantined_records": dg.AssetIn("quarantined_records"),
-    },
-)
-@masked_errors
-def every_record_accounted_for(
-    store: CrmStore, contact_clusters: pd.DataFrame, quarantined_records: pd.DataFrame
-) -> dg.AssetCheckResult:
-    """Every source record of the run is in customer_xref or quarantine, exactly once."""
-    counts = count_rows(store.engine())
-    accepted = len(contact_clusters)
-    rejected = len(quarantined_records)
-    keys = contact_clusters["source_system"] + ":" + contact_clusters["source_record_id"]
-    passed = (
-        counts["customer_xref"] == accepted
-        and counts["quarantine"] == rejected
-        and not keys.duplicated().any()
-    )
-    return dg.AssetCheckResult(
-        passed=bool(passed),
-        metadata={
-            "records_accepted": accepted,
-            "records_quarantined": rejected,
-            "xref_rows_in_store": counts["customer_xref"],
-            "quarantine_rows_in_store": counts["quarantine"],
-        },
-    )
-
-
 ASSET_CHECKS = [
     standardised_contacts_schema,
     quarantined_records_schema,
     contact_clusters_schema,
     golden_customers_schema,
-    every_record_accounted_for,
 ]

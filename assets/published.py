@@ -21,6 +21,11 @@ PUBLISH_GROUP = "publish"
     group_name=PUBLISH_GROUP,
     kinds={"sqlalchemy"},
     pool="crm_store_publish",
+    check_specs=[dg.AssetCheckSpec(
+        "every_record_accounted_for", asset="crm_store",
+        description="Every source record of the run is in customer_xref or quarantine, exactly "
+        "once (counted inside the publish transaction).",
+    )],
     # Not read here, but its blocking check (crm_batch_expectations) must pass first.
     deps=["quality_validation"],
     description="The CRM store: golden_customer, customer_xref and quarantine, "
@@ -61,6 +66,7 @@ def crm_store(
         run_id=context.run_id,
     )
     counts = count_rows(engine)
+    keys = contact_clusters["source_system"] + ":" + contact_clusters["source_record_id"]
     changes = {
         name: {"inserted": c.inserted, "updated": c.updated, "deleted": c.deleted,
                "unchanged": c.unchanged}
@@ -73,11 +79,22 @@ def crm_store(
         + "; ".join(f"{n} +{c['inserted']} ~{c['updated']} -{c['deleted']}" for n, c in changes.items())
     )
     return dg.MaterializeResult(
+        check_results=[dg.AssetCheckResult(
+            check_name="every_record_accounted_for",
+            passed=report.xref_rows == len(contact_clusters) and not keys.duplicated().any()
+            and report.quarantine_rows == len(quarantined_records),
+            metadata={
+                "records_accepted": len(contact_clusters),
+                "records_quarantined": len(quarantined_records),
+                "xref_rows_in_store": report.xref_rows,
+                "quarantine_rows_in_store": report.quarantine_rows,
+            },
+        )],
         metadata={
             "store": store.display_url(),
             "golden_customers": counts["golden_customer"],
-            "xref_rows": counts["customer_xref"],
-            "quarantine_rows": counts["quarantine"],
+            "xref_rows": report.xref_rows,
+            "quarantine_rows": report.quarantine_rows,
             "changed": report.changed,
             "changes": dg.MetadataValue.md(matrix_table(changes, "table")),
             "ids_merged_into_others": report.merged_ids,

@@ -74,11 +74,29 @@ class CrmStore(dg.ConfigurableResource):
 
 @lru_cache(maxsize=8)
 def store_engine(url: str) -> sa.Engine:
-    """One engine per URL; a SQLite file's folder is created on first use."""
+    """One engine per URL; a SQLite file's folder is created on first use.
+
+    SQLite: every transaction starts with ``BEGIN IMMEDIATE`` (the write lock),
+    waiting up to 60 s for another run's. Python's driver would otherwise open
+    the transaction only at the first write, leaving a publish's reads — and a
+    schema upgrade — unserialised between two runs started at once.
+    PostgreSQL serialises publishes with an advisory lock instead."""
     parsed = sa.make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, future=True)
+    if parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    return sa.create_engine(url, future=True)
+    engine = sa.create_engine(url, future=True, connect_args={"timeout": 60})
+
+    @sa.event.listens_for(engine, "connect")
+    def _driver_autocommit(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below decides
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin_immediate(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
 
 
 class QualitySettings(dg.ConfigurableResource):

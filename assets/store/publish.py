@@ -35,6 +35,8 @@ class PublishReport:
     tables: dict[str, TableChanges] = field(default_factory=dict)
     merged_ids: int = 0
     metric_rows: int = 0
+    xref_rows: int = 0
+    quarantine_rows: int = 0
     changes_logged: int = 0
 
     @property
@@ -93,7 +95,25 @@ def publish(
         report.changes_logged = record_changes(conn, golden_plan, child_plans, merged, run_id, now)
         if metrics is not None and not metrics.empty:
             report.metric_rows = _record_metrics(conn, metrics)
+        # Nothing lost, checked before commit (inside the lock, so another run's
+        # publish cannot interleave): the store holds exactly this run's records.
+        report.xref_rows = _count(conn, "customer_xref")
+        report.quarantine_rows = _count(conn, "quarantine")
+        if (report.xref_rows, report.quarantine_rows) != (len(xref), len(quarantine)):
+            raise PublishMismatch(
+                f"after writing, the store has {report.xref_rows} cross-reference and "
+                f"{report.quarantine_rows} quarantine rows where this run has {len(xref)} and "
+                f"{len(quarantine)}; the publish is rolled back"
+            )
     return report
+
+
+class PublishMismatch(RuntimeError):
+    """The written store does not account for the run's records: roll back."""
+
+
+def _count(conn: sa.Connection, name: str) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(metadata.tables[name])).scalar_one()
 
 
 @dataclass
