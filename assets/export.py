@@ -1,6 +1,6 @@
 """The CRM export: what changed since the last export, as JSON Lines and as CSV.
 
-Reads the ``crm_change`` feed and the current customer tables, writes
+Reads the ``crm_changes`` feed and the current customer tables, writes
 ``customers.jsonl`` (one change a line: upserts carry the whole customer with
 its 360° view; merges name the surviving id; retirements just the id) and
 ``customers.csv`` (UTF-8 with BOM so Excel opens it; one row per change with
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from validators.text import neutralise_formula
 
-from .store.schema import crm_change, crm_export_log, ensure_schema, metadata
+from .store.schema import crm_changes, crm_export_log, ensure_schema, metadata
 from .timestamps import now_iso
 
 CSV_COLUMNS = [
@@ -48,7 +48,7 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None) -
     with engine.begin() as conn:
         start = _start_after(conn, since)
         changes = pd.read_sql(
-            sa.select(crm_change).where(crm_change.c.change_id > start).order_by(crm_change.c.change_id),
+            sa.select(crm_changes).where(crm_changes.c.change_id > start).order_by(crm_changes.c.change_id),
             conn,
         )
         if changes.empty:
@@ -80,16 +80,16 @@ def _start_after(conn: sa.Connection, since: str | None) -> int:
         last = conn.execute(sa.select(sa.func.max(crm_export_log.c.to_change_id))).scalar()
         return int(last or 0)
     first_of_run = conn.execute(
-        sa.select(sa.func.min(crm_change.c.change_id)).where(crm_change.c.run_id == since)).scalar()
+        sa.select(sa.func.min(crm_changes.c.change_id)).where(crm_changes.c.run_id == since)).scalar()
     if first_of_run is not None:
         return int(first_of_run) - 1
     try:
         moment = pd.Timestamp(since)
     except ValueError as exc:
-        raise ValueError(f"--since {since!r} is neither a run id in crm_change nor a time") from exc
+        raise ValueError(f"--since {since!r} is neither a run id in crm_changes nor a time") from exc
     if moment.tzinfo is None:
         moment = moment.tz_localize(datetime.now().astimezone().tzinfo)
-    feed = pd.read_sql(sa.select(crm_change.c.change_id, crm_change.c.changed_at), conn)
+    feed = pd.read_sql(sa.select(crm_changes.c.change_id, crm_changes.c.changed_at), conn)
     times = pd.to_datetime(feed["changed_at"], utc=True, format="ISO8601")
     after = feed.loc[times >= moment, "change_id"]
     return int(after.min()) - 1 if len(after) else int(feed["change_id"].max() if len(feed) else 0)

@@ -74,11 +74,11 @@ def result_tables(store_url: str) -> dict[str, pd.DataFrame]:
 
 
 def last_publishing_run(store_url: str) -> str:
-    """The run id of the publish that committed last (the newest crm_change row's)."""
+    """The run id of the publish that committed last (the newest crm_changes row's)."""
     engine = sa.create_engine(store_url, poolclass=sa.NullPool)
     try:
         with engine.connect() as conn:
             return conn.execute(sa.text(
-                "SELECT run_id FROM crm_change ORDER BY change_id DESC LIMIT 1")).scalar_one()
+                "SELECT run_id FROM crm_changes ORDER BY change_id DESC LIMIT 1")).scalar_one()
     finally:
         engine.dispose()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from .schema import crm_change
+from .schema import crm_changes
 
 UPSERT, MERGE, RETIRE = "upsert", "merge", "retire"
 
@@ -23,7 +23,7 @@ def record_changes(
     run_id: str,
     now: str,
 ) -> int:
-    """Append this publish's changes to ``crm_change``; returns how many."""
+    """Append this publish's changes to ``crm_changes``; returns how many."""
     gone = {row["customer_id"] for row in golden_plan.deletes}
     touched = {row["customer_id"] for row in golden_plan.inserts + golden_plan.updates}
     for plan in child_plans.values():
@@ -41,5 +41,5 @@ def record_changes(
         for c in sorted(gone)
     ]
     if rows:
-        conn.execute(crm_change.insert(), rows)
+        conn.execute(crm_changes.insert(), rows)
     return len(rows)

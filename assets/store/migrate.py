@@ -44,7 +44,7 @@ REVISION_0001_COLUMNS: dict[str, frozenset[str]] = {
     "customer_consent": frozenset({"customer_id", "marketing_consent", "stated_at", "source_system", "source_record_id", "statements"}),
     "customer_grade": frozenset({"customer_id", "grade", "score", "completeness", "recency", "touchpoints", "last_seen", "rule"}),
     "quality_metric": frozenset({"run_id", "source_system", "metric", "value", "measured_at"}),
-    "crm_change": frozenset({"change_id", "run_id", "changed_at", "customer_id", "change_type", "merged_into"}),
+    "crm_changes": frozenset({"change_id", "run_id", "changed_at", "customer_id", "change_type", "merged_into"}),
     "crm_export_log": frozenset({"export_id", "exported_at", "from_change_id", "to_change_id", "changes", "folder"}),
 }
 

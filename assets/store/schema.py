@@ -168,8 +168,8 @@ quality_metric = sa.Table(
     comment="quality scorecard history: one row per run × source × metric (append-only)",
 )
 
-crm_change = sa.Table(
-    "crm_change",
+crm_changes = sa.Table(
+    "crm_changes",
     metadata,
     sa.Column("change_id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("run_id", sa.String(64), nullable=False, index=True),

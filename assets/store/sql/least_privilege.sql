@@ -76,7 +76,7 @@ ALTER ROLE crm_reader IN DATABASE :"DBNAME" SET search_path = :"schema";
 
 -- Store tables that already exist in the schema (e.g. created by an administrator
 -- or an older deployment): the writer gets the DML the publish needs, the reader
--- SELECT; the writer may also draw ids from their sequences (crm_change, …).
+-- SELECT; the writer may also draw ids from their sequences (crm_changes, …).
 SELECT format('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE %I.%I TO crm_writer',
               schemaname, tablename),
        format('GRANT SELECT ON TABLE %I.%I TO crm_reader', schemaname, tablename)

@@ -21,7 +21,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "crm_change",
+        "crm_changes",
         sa.Column("change_id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("run_id", sa.String(length=64), nullable=False),
         sa.Column("changed_at", sa.String(length=32), nullable=False),
@@ -38,8 +38,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("change_id"),
         comment="what each publish changed, in order: the feed the CRM (and crm_export) pulls from",
     )
-    op.create_index(op.f("ix_crm_change_customer_id"), "crm_change", ["customer_id"], unique=False)
-    op.create_index(op.f("ix_crm_change_run_id"), "crm_change", ["run_id"], unique=False)
+    op.create_index(op.f("ix_crm_changes_customer_id"), "crm_changes", ["customer_id"], unique=False)
+    op.create_index(op.f("ix_crm_changes_run_id"), "crm_changes", ["run_id"], unique=False)
     op.create_table(
         "crm_export_log",
         sa.Column("export_id", sa.Integer(), autoincrement=True, nullable=False),
@@ -248,6 +248,6 @@ def downgrade() -> None:
     op.drop_table("golden_customer")
     op.drop_table("customer_merge")
     op.drop_table("crm_export_log")
-    op.drop_index(op.f("ix_crm_change_run_id"), table_name="crm_change")
-    op.drop_index(op.f("ix_crm_change_customer_id"), table_name="crm_change")
-    op.drop_table("crm_change")
+    op.drop_index(op.f("ix_crm_changes_run_id"), table_name="crm_changes")
+    op.drop_index(op.f("ix_crm_changes_customer_id"), table_name="crm_changes")
+    op.drop_table("crm_changes")
