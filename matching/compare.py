@@ -12,12 +12,11 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-import phonenumbers
-from phonenumbers import PhoneNumberType
 from rapidfuzz import distance, fuzz
 from rapidfuzz.process import cpdist
 
 from validators.names import pinyin_equal
+from validators.phones import parse_phone
 
 from .settings import MatchSettings
 
@@ -47,12 +46,9 @@ def generic_values(contacts: pd.DataFrame, column: str, min_names: int) -> set[s
 @cache
 def is_mobile(e164: str) -> bool:
     """Mobile numbers belong to one person; a landline is shared by a household
-    or an office, so sharing one is weaker evidence."""
-    try:
-        kind = phonenumbers.number_type(phonenumbers.parse(e164, None))
-    except phonenumbers.NumberParseException:
-        return False
-    return kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    or an office, so sharing one is weaker evidence. One rule for "mobile": the
+    kind the standardiser gives (``validators.phones``)."""
+    return parse_phone(e164).kind == "mobile"
 
 
 def compare_pairs(

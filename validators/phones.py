@@ -113,14 +113,8 @@ def is_placeholder_phone(e164_or_digits: str) -> bool:
     digits = _NON_DIGIT.sub("", text)
     if not digits:
         return False
-    candidate = ("+" if text.lstrip().startswith("+") else "") + digits
-    if candidate.startswith("00"):
-        candidate = "+" + candidate[2:]
-    try:
-        number = phonenumbers.parse(candidate, "CN")
-        nsn = phonenumbers.national_significant_number(number)
-    except Exception:  # noqa: BLE001 - never raise
-        nsn = digits.lstrip("0") or "0"
+    number = _try_parse(text, "CN")
+    nsn = phonenumbers.national_significant_number(number) if number else (digits.lstrip("0") or "0")
     return _is_placeholder_nsn(nsn)
 
 
