@@ -1,0 +1,127 @@
+"""One measured pipeline run for the scale benchmark (a child process of
+``run_scale_benchmark.py``).
+
+    python benchmarks/scale_runner.py --sources DIR --work DIR [--engine dask --scheduler ADDR]
+
+Runs the whole Dagster job in this process, exactly as ``customer-master run``
+does (``pipelines.run.run_pipeline``), with a thread that samples this process's
+resident set size every 20 ms. Afterwards it reads each step's start and end
+from the Dagster instance and writes ``<work>/scale_run.json``: per step its
+seconds and the peak RSS sampled while it ran, the candidate-pair count, and the
+run's outcome. Steps run one after another in this process (Dagster's in-process
+executor), so a step's window holds only that step's work; the peak is the
+process's, i.e. it includes whatever earlier steps' outputs are still held.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def rss_bytes() -> int:
+    """This process's resident set size (Linux /proc; psutil elsewhere)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * PAGE
+    except OSError:
+        import psutil
+
+        return psutil.Process().memory_info().rss
+
+
+class RssSampler(threading.Thread):
+    """(wall-clock time, RSS) every ``interval`` seconds until stopped."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.samples: list[tuple[float, int]] = []
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.samples.append((time.time(), rss_bytes()))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+        self.samples.append((time.time(), rss_bytes()))
+
+    def peak_between(self, start: float, end: float) -> int:
+        inside = [rss for t, rss in self.samples if start <= t <= end]
+        return max(inside) if inside else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", type=Path, required=True)
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--engine", default="pandas", choices=("pandas", "dask"))
+    parser.add_argument("--scheduler", default="", help="dask scheduler address (engine dask)")
+    args = parser.parse_args(argv)
+
+    work = args.work.resolve()
+    os.environ["DAGSTER_HOME"] = str(work / "dagster_home")
+    os.environ["CUSTOMER_OUTPUT_DIR"] = str(work / "output")
+    os.environ["CUSTOMER_SOURCES_DIR"] = str(args.sources.resolve())
+    os.environ["CUSTOMER_STORE_URL"] = f"sqlite:///{work / 'crm_store.sqlite'}"
+    os.environ["CUSTOMER_ENGINE"] = args.engine
+    if args.scheduler:
+        os.environ["CUSTOMER_DASK_SCHEDULER"] = args.scheduler
+    (work / "dagster_home").mkdir(parents=True, exist_ok=True)
+
+    sampler = RssSampler()
+    sampler.start()
+    started = time.time()
+    import dagster as dg
+
+    from pipelines.run import run_pipeline
+
+    imported = time.time()
+    summary = run_pipeline(quiet=True)
+    finished = time.time()
+    sampler.stop()
+
+    instance = dg.DagsterInstance.get()
+    stats = instance.get_run_step_stats(summary.run_id)
+    steps = {
+        s.step_key: {
+            "seconds": round(s.end_time - s.start_time, 3),
+            "start": s.start_time,
+            "end": s.end_time,
+            "peak_rss_mb": round(sampler.peak_between(s.start_time, s.end_time) / 2**20, 1),
+        }
+        for s in stats if s.start_time and s.end_time
+    }
+    pairs_event = instance.get_latest_materialization_event(dg.AssetKey("candidate_pairs"))
+    candidate_pairs = None
+    if pairs_event is not None and pairs_event.asset_materialization is not None:
+        value = pairs_event.asset_materialization.metadata.get("dagster/row_count")
+        candidate_pairs = int(value.value) if value is not None else None
+    result = {
+        "success": summary.success,
+        "failed_steps": summary.failed_steps,
+        "errors": summary.errors,
+        "numbers": {k: str(v) for k, v in summary.numbers.items()},
+        "import_seconds": round(imported - started, 2),
+        "run_seconds": round(finished - imported, 2),
+        "peak_rss_mb": round(max(r for _, r in sampler.samples) / 2**20, 1),
+        "candidate_pairs": candidate_pairs,
+        "steps": steps,
+    }
+    (work / "scale_run.json").write_text(json.dumps(result, indent=1))
+    print(summary.render())
+    return 0 if summary.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
