@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from validators.emails import EmailResult, parse_email
+from validators.emails import EmailResult, _plain_address, _validated, parse_email
 
 
 @pytest.mark.parametrize(
@@ -66,3 +68,42 @@ def test_parse_email_problems(raw: object, problem: str) -> None:
 def test_parse_email_idempotent(raw: str) -> None:
     first = parse_email(raw)
     assert parse_email(first.email) == first
+
+
+# --- the fast path for plainly well-formed addresses ---------------------------------
+
+_EDGE_ADDRESSES = [
+    "a@b.co", "A.B@EXAMPLE.COM", "a@b.c", "a@1.com", "a@b.123", "a@xn--abc.com", "a@ab--cd.com",
+    "a..b@c.com", ".a@c.com", "a.@c.com", "a-@c.com", "-a@c.com", "a@-b.com", "a@b-.com",
+    "a+b@c.com", "a_b@c.com", "a@b_c.com", "a@localhost", "a@x.local", "a@x.test", "a@x.example",
+    "a@x.invalid", "a@x.onion", "a@x.arpa", "a@x.home.arpa", "a@b.cc.", "a@x.internal",
+    "x" * 64 + "@qq.com", "x" * 65 + "@qq.com", "a@" + "b" * 63 + ".com", "a@" + "b" * 64 + ".com",
+    "\u212a@qq.com", "a@qq.co\u017f", "Zhang.Wei@Sina.Com.Cn", "li-na@163.com", "a@a-b-c.d-e.cn",
+]
+
+
+@pytest.mark.parametrize("candidate", _EDGE_ADDRESSES)
+def test_fast_path_agrees_with_the_validator_on_edge_cases(candidate: str) -> None:
+    fast = _plain_address(candidate)
+    if fast is not None:  # the fast path only ever answers what the validator answers
+        assert EmailResult(fast, False, None) == _validated(candidate)
+
+
+_LOCAL = st.text(alphabet="abzAZ09._+-!#", min_size=1, max_size=12)
+_LABEL = st.text(alphabet="abzAZ09-_", min_size=1, max_size=10)
+_TLD = st.sampled_from(["com", "cn", "COM", "c", "123", "local", "test", "arpa", "xn--fiqs8s",
+                        "internal", "co1"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(local=_LOCAL, labels=st.lists(_LABEL, min_size=1, max_size=3), tld=_TLD)
+def test_fast_path_agrees_with_the_validator(local: str, labels: list[str], tld: str) -> None:
+    candidate = f"{local}@{'.'.join([*labels, tld])}"
+    fast = _plain_address(candidate)
+    if fast is not None:
+        assert EmailResult(fast, False, None) == _validated(candidate)
+
+
+def test_fast_path_takes_ordinary_addresses() -> None:
+    assert _plain_address("XiaoMing.Wang@Example.com") == "xiaoming.wang@example.com"
+    assert _plain_address("王小明@例子.中国") is None

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from email_validator import validate_email
 
-from .emails import parse_email
+from .emails import _plain_address, parse_email
 from .phones import is_placeholder_phone
 from .schemas import SOURCE_SYSTEMS, _is_valid_e164  # the same phone rule pandera applies
 from .scorecard import batch_metrics  # one definition of a quarantine rate, shared
@@ -109,6 +109,8 @@ def _email_placeholder(value: str) -> bool:
 
 
 def _email_valid(value: str) -> bool:
+    if _plain_address(str(value)) is not None:  # plainly well formed: the validator accepts it
+        return True
     try:
         validate_email(str(value), check_deliverability=False)
     except Exception:  # noqa: BLE001 - EmailNotValidError, and anything odd from IDNA

@@ -101,8 +101,8 @@ def standardise_contacts(
     ]
     out["attributes"] = rows["attributes"]
     out["notes"] = [
-        ";".join(filter(None, [_problems(rows.iloc[i], out.iloc[i]), too_long[i]])) or None
-        for i in range(len(rows))
+        ";".join(filter(None, parts)) or None
+        for parts in zip(*_problems(rows, out), too_long)
     ]
 
     deleted = rows["status"].map(clean_text, na_action="ignore").isin(DELETED_STATUS)
@@ -256,16 +256,22 @@ def _contentless_detail(row: pd.Series) -> str:
     return "; ".join(parts)
 
 
-def _problems(raw: pd.Series, std: pd.Series) -> str | None:
-    """Which raw values were present but unusable (no values: this may be shown)."""
-    found = []
-    if pd.notna(raw["phone"]) and pd.isna(std["phones"]):
-        found.append("phone:placeholder" if std["phone_placeholder"] else "phone:invalid")
-    if pd.notna(raw["email"]) and pd.isna(std["email"]):
-        found.append("email:placeholder" if std["email_placeholder"] else "email:invalid")
-    if pd.notna(std["id_card"]) and not std["id_card_valid"]:
-        found.append("id_card:invalid")
-    return ";".join(found) or None
+def _problems(raw: pd.DataFrame, std: pd.DataFrame) -> list[list[str | None]]:
+    """Which raw values were present but unusable (no values: this may be shown):
+    per problem kind (phone, email, resident id) one column of labels or None.
+    Column-wise, because a per-row ``iloc`` costs ~0.1 ms a row (seconds at scale)."""
+    lost_phone = raw["phone"].notna().to_numpy() & std["phones"].isna().to_numpy()
+    phone_placeholder = std["phone_placeholder"].to_numpy(dtype=bool)
+    lost_email = raw["email"].notna().to_numpy() & std["email"].isna().to_numpy()
+    email_placeholder = std["email_placeholder"].to_numpy(dtype=bool)
+    bad_id = std["id_card"].notna().to_numpy() & ~std["id_card_valid"].to_numpy(dtype=bool)
+    return [
+        [("phone:placeholder" if p else "phone:invalid") if lost else None
+         for lost, p in zip(lost_phone, phone_placeholder)],
+        [("email:placeholder" if p else "email:invalid") if lost else None
+         for lost, p in zip(lost_email, email_placeholder)],
+        ["id_card:invalid" if bad else None for bad in bad_id],
+    ]
 
 
 def _quarantine_of(rows: pd.DataFrame, reasons: list[tuple[str, str]]) -> pd.DataFrame:
@@ -299,31 +305,47 @@ def _combine_repeated_records(frame: pd.DataFrame) -> pd.DataFrame:
     single = frame[~repeated]
     multi = frame[repeated].sort_values(["record_key", "updated_at"], ascending=[True, False])
     combined = multi.groupby("record_key", sort=False).first()
+    keys = multi["record_key"].tolist()
     for column in _MULTI_VALUED:
-        combined[column] = multi.groupby("record_key", sort=False)[column].agg(_union)
+        combined[column] = _per_key(keys, multi[column], _union)
     combined["source_rows"] = multi.groupby("record_key", sort=False).size()
     combined["phone_placeholder"] = multi.groupby("record_key", sort=False)["phone_placeholder"].any()
     combined["email_placeholder"] = multi.groupby("record_key", sort=False)["email_placeholder"].any()
     combined["id_card_valid"] = multi.groupby("record_key", sort=False)["id_card_valid"].any()
-    combined["attributes"] = multi.groupby("record_key", sort=False)["attributes"].agg(_merge_json)
-    combined["owners"] = multi.groupby("record_key", sort=False)["owners"].agg(_concat_json_lists)
+    combined["attributes"] = _per_key(keys, multi["attributes"], _merge_json)
+    combined["owners"] = _per_key(keys, multi["owners"], _concat_json_lists)
     combined["created_at"] = multi.groupby("record_key", sort=False)["created_at"].min()
     combined = combined.reset_index()
     return _finish(pd.concat([single, combined], ignore_index=True))
 
 
-def _union(values: pd.Series) -> str | None:
+def _per_key(keys: list[str], values: pd.Series, combine: Callable[[list], T]) -> pd.Series:
+    """``combine`` over each key's non-missing values, in row order. A plain-Python
+    grouping: a pandas ``groupby().agg(python_function)`` costs ~50 µs per group."""
+    grouped: dict[str, list] = {}
+    for key, value in zip(keys, values.tolist()):
+        present = grouped.setdefault(key, [])
+        if not _missing(value):
+            present.append(value)
+    return pd.Series({key: combine(items) for key, items in grouped.items()}, dtype=object)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _union(values: list) -> str | None:
     items: dict[str, None] = {}
-    for value in values.dropna():
+    for value in values:
         for item in str(value).split(";"):
             if item:
                 items[item] = None
     return ";".join(items) or None
 
 
-def _concat_json_lists(values: pd.Series) -> str | None:
+def _concat_json_lists(values: list) -> str | None:
     items: list[dict] = []
-    for value in values.dropna():
+    for value in values:
         for item in json.loads(value):
             if item not in items:
                 items.append(item)
@@ -331,9 +353,9 @@ def _concat_json_lists(values: pd.Series) -> str | None:
     return json.dumps(items, ensure_ascii=False) if items else None
 
 
-def _merge_json(values: pd.Series) -> str | None:
+def _merge_json(values: list) -> str | None:
     merged: dict[str, Any] = {}
-    for value in values.dropna():
+    for value in values:
         for key, item in json.loads(value).items():
             merged.setdefault(key, item)
     return json.dumps(merged, ensure_ascii=False) if merged else None

@@ -75,6 +75,10 @@ def _to_str(value: object) -> str | None:
 def _strip_invisible(text: str) -> str:
     """Drop control (Cc), format (Cf: zero-width space/joiner, BOM, soft hyphen),
     surrogate and unassigned characters; whitespace-like controls become spaces."""
+    if text.isprintable():
+        # No character of category C* or Z* but the ASCII space: nothing to drop
+        # or replace (most values), so skip the per-character loop.
+        return text
     out: list[str] = []
     for ch in text:
         if ch in _WHITESPACE_CC:
