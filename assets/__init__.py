@@ -1,6 +1,7 @@
 """Thin Dagster assets over the pure libraries in ``validators`` and ``matching``."""
 
 from .checks import ASSET_CHECKS
+from .compute import ComputeEngine
 from .ingest import RAW_ASSETS, SourceBatch
 from .matched import candidate_pairs, contact_clusters, golden_customers, scored_pairs
 from .profiles import customer_profiles
@@ -14,4 +15,4 @@ ALL_ASSETS = [*RAW_ASSETS, standardise, candidate_pairs, scored_pairs, contact_c
               crm_export]
 ALL_CHECKS = [*ASSET_CHECKS, *QUALITY_CHECKS]
 
-__all__ = ["ALL_ASSETS", "ALL_CHECKS", "CrmStore", "QualitySettings", "SourceBatch", "SourcesFolder"]
+__all__ = ["ALL_ASSETS", "ALL_CHECKS", "ComputeEngine", "CrmStore", "QualitySettings", "SourceBatch", "SourcesFolder"]

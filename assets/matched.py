@@ -13,6 +13,7 @@ from matching.model import score_pairs
 from matching.settings import MatchSettings, SurvivorshipSettings
 from matching.survivorship import select_survivors
 
+from .compute import ComputeEngine
 from .errors import masked_errors
 from .metadata import counts_table, matrix_table
 from .resources import CrmStore
@@ -61,11 +62,15 @@ def candidate_pairs(
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas", "rapidfuzz"})
 @masked_errors
 def scored_pairs(
-    config: MatchConfig, standardised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame
+    config: MatchConfig,
+    compute: ComputeEngine,
+    standardised_contacts: pd.DataFrame,
+    candidate_pairs: pd.DataFrame,
 ) -> dg.Output[pd.DataFrame]:
     """Every candidate pair with per-field comparison levels, weights, score and decision."""
     settings = config.settings()
-    levels = compare_pairs(standardised_contacts, candidate_pairs, settings)
+    # Pair comparison is per pair: on engine dask, chunks of pairs run on the cluster.
+    levels = compute.map_pair_chunks(compare_pairs, standardised_contacts, candidate_pairs, settings)
     scored = score_pairs(candidate_pairs, levels, settings)
     keys = standardised_contacts["record_key"].to_numpy()
     scored.insert(2, "left_key", keys[scored["left"].to_numpy()] if len(scored) else [])

@@ -6,6 +6,7 @@ import pandas as pd
 
 from validators.standardise import standardise_contacts
 
+from .compute import ComputeEngine
 from .errors import masked_errors
 from .ingest import SourceBatch
 from .metadata import counts_table, matrix_table
@@ -34,9 +35,9 @@ _COMPLETENESS_FIELDS = ("name", "phone", "email", "company", "city", "id_card")
     ins={f"raw_{spec.kind}": dg.AssetIn(f"raw_{spec.kind}_contacts") for spec in SOURCE_SPECS},
 )
 @masked_errors
-def standardise(context: dg.AssetExecutionContext, **batches: SourceBatch):
+def standardise(context: dg.AssetExecutionContext, compute: ComputeEngine, **batches: SourceBatch):
     raw = pd.concat([b.records for b in batches.values()], ignore_index=True)
-    result = standardise_contacts(raw)
+    result = standardise_contacts(raw, mapper=compute.distinct_mapper())
     quarantine = pd.concat(
         [*(b.quarantine for b in batches.values()), result.quarantine], ignore_index=True
     )

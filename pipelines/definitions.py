@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets import ALL_ASSETS, ALL_CHECKS, CrmStore, QualitySettings, SourcesFolder
+from assets import ALL_ASSETS, ALL_CHECKS, ComputeEngine, CrmStore, QualitySettings, SourcesFolder
 
 from .automation import customer_master_job, daily_schedule, new_source_files_sensor
 
@@ -13,5 +13,6 @@ defs = dg.Definitions(
     schedules=[daily_schedule],
     sensors=[new_source_files_sensor],
     # Values are resolved when a run starts (config, then environment, then defaults).
-    resources={"sources": SourcesFolder(), "store": CrmStore(), "quality": QualitySettings()},
+    resources={"sources": SourcesFolder(), "store": CrmStore(), "quality": QualitySettings(),
+               "compute": ComputeEngine()},
 )

@@ -10,7 +10,7 @@ stage sees one row per source record.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ import pandas as pd
 
 from .addresses import normalise_region
 from .companies import normalise_company
+from .distinct import Mapper, in_process, is_missing, map_unique
 from .emails import parse_email
 from .identity_numbers import parse_resident_id
 from .names import NameResult, looks_like_person_name, parse_name
@@ -28,6 +29,8 @@ from .text import clean_text
 from .values import parse_bool, parse_date, parse_gender, parse_timestamp
 
 T = TypeVar("T")
+#: ``each(series, fn)``: ``fn`` once per distinct value of ``series``, mapped back onto rows.
+_Each = Callable[[pd.Series, Callable[[Any], Any]], list]
 
 #: Legacy STATUS_CD values meaning the customer was deleted in the old system.
 DELETED_STATUS = frozenset({"D"})
@@ -62,12 +65,18 @@ class StandardisedContacts:
 
 
 def standardise_contacts(
-    raw: pd.DataFrame, settings: StandardiseSettings = StandardiseSettings()
+    raw: pd.DataFrame,
+    settings: StandardiseSettings = StandardiseSettings(),
+    mapper: Mapper = in_process,
 ) -> StandardisedContacts:
     """Normalise every raw record, reject the ones that cannot become a customer,
-    and combine rows that are one source record."""
+    and combine rows that are one source record. ``mapper`` runs the normalisers
+    over the distinct values (in this process by default; see ``validators.distinct``)."""
     if raw.empty:
         return StandardisedContacts(_empty_contacts(), _quarantine_of(raw.iloc[0:0], []))
+
+    def each(series: pd.Series, fn: Callable[[Any], T]) -> list[T | None]:
+        return map_unique(series, fn, mapper)
 
     rows, too_long = _drop_oversized(raw.reset_index(drop=True))
     out = pd.DataFrame(index=rows.index)
@@ -76,22 +85,22 @@ def standardise_contacts(
         out[column] = rows[column]
     out["source_rows"] = 1
 
-    _add_names(out, rows)
-    _add_phones(out, rows, settings.default_region)
-    emails = _map_unique(rows["email"], parse_email)
+    _add_names(out, rows, each)
+    _add_phones(out, rows, settings.default_region, each)
+    emails = each(rows["email"], parse_email)
     out["email"] = [r.email if r else None for r in emails]
     out["email_placeholder"] = [bool(r and r.placeholder) for r in emails]
-    _add_company_and_region(out, rows, emails)
-    _add_identity(out, rows)
+    _add_company_and_region(out, rows, each)
+    _add_identity(out, rows, each)
     out["wecom_id"] = rows["source_record_id"].where(rows["source_system"] == "wechat")
-    owner_names = _map_unique(rows["owner"], clean_text)
-    out["tags"] = _map_unique(rows["tags"], lambda v: _normalise_tags(v, settings))
-    out["channel"] = _map_unique(rows["channel"], clean_text)
-    out["form_id"] = _map_unique(rows["form_id"], clean_text)
-    consent = _map_unique(rows["consent_marketing"], parse_bool)
+    owner_names = each(rows["owner"], clean_text)
+    out["tags"] = each(rows["tags"], lambda v: _normalise_tags(v, settings))
+    out["channel"] = each(rows["channel"], clean_text)
+    out["form_id"] = each(rows["form_id"], clean_text)
+    consent = each(rows["consent_marketing"], parse_bool)
     out["consent_marketing"] = [None if c is None else ("true" if c else "false") for c in consent]
-    out["created_at"] = _map_unique(rows["created_at"], parse_timestamp)
-    updated = _map_unique(rows["updated_at"], parse_timestamp)
+    out["created_at"] = each(rows["created_at"], parse_timestamp)
+    updated = each(rows["updated_at"], parse_timestamp)
     out["updated_at"] = [u or c for u, c in zip(updated, out["created_at"])]
     out["owners"] = [
         _owner_entry(owner, added, channel, source_file)
@@ -135,11 +144,11 @@ def _drop_oversized(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str | None]]
     return rows, [";".join(n) or None for n in notes]
 
 
-def _add_names(out: pd.DataFrame, rows: pd.DataFrame) -> None:
+def _add_names(out: pd.DataFrame, rows: pd.DataFrame, each: _Each) -> None:
     """Name from the name column; for WeCom, fall back to the nickname only when
     it looks like a person's name (nicknames are often slogans or emoji)."""
-    names = _map_unique(rows["name"], parse_name)
-    nicknames = _map_unique(rows["nickname"], parse_name)
+    names = each(rows["name"], parse_name)
+    nicknames = each(rows["nickname"], parse_name)
     chosen: list[NameResult | None] = []
     for name, nickname, raw_nick in zip(names, nicknames, rows["nickname"]):
         if name is not None and name.name:
@@ -154,13 +163,13 @@ def _add_names(out: pd.DataFrame, rows: pd.DataFrame) -> None:
     out["name_script"] = [n.script if n else "none" for n in chosen]
     out["family_name"] = [n.family_name if n else None for n in chosen]
     out["honorific"] = [n.honorific if n else None for n in chosen]
-    out["nickname"] = _map_unique(rows["nickname"], clean_text)
+    out["nickname"] = each(rows["nickname"], clean_text)
     out["_company_hint"] = [n.company_hint if n else None for n in names]
 
 
-def _add_phones(out: pd.DataFrame, rows: pd.DataFrame, region: str) -> None:
-    mobiles = _map_unique(rows["phone"], lambda v: parse_phone_list(v, region))
-    landlines = _map_unique(rows["landline"], lambda v: parse_phone(v, region))
+def _add_phones(out: pd.DataFrame, rows: pd.DataFrame, region: str, each: _Each) -> None:
+    mobiles = each(rows["phone"], lambda v: parse_phone_list(v, region))
+    landlines = each(rows["landline"], lambda v: parse_phone(v, region))
     phones, primary, extension, landline, placeholder = [], [], [], [], []
     for listed, fixed in zip(mobiles, landlines):
         results: list[PhoneResult] = list(listed or []) + ([fixed] if fixed else [])
@@ -180,28 +189,28 @@ def _add_phones(out: pd.DataFrame, rows: pd.DataFrame, region: str) -> None:
     out["phone_placeholder"] = placeholder
 
 
-def _add_company_and_region(out: pd.DataFrame, rows: pd.DataFrame, _emails: list) -> None:
+def _add_company_and_region(out: pd.DataFrame, rows: pd.DataFrame, each: _Each) -> None:
     company_raw = rows["company"].where(rows["company"].notna(), out["_company_hint"])
-    companies = _map_unique(company_raw, normalise_company)
+    companies = each(company_raw, normalise_company)
     out["company"] = [c.name if c else None for c in companies]
     out["company_key"] = [c.match_key if c else None for c in companies]
-    out["title"] = _map_unique(rows["title"], clean_text)
+    out["title"] = each(rows["title"], clean_text)
     triples = list(zip(rows["province"], rows["city"], rows["address"]))
-    regions = _map_unique(pd.Series(triples, dtype=object), lambda t: normalise_region(*t))
+    regions = each(pd.Series(triples, dtype=object), lambda t: normalise_region(*t))
     out["province"] = [r.province if r else None for r in regions]
     out["city"] = [r.city if r else None for r in regions]
     out["address"] = [r.address if r else None for r in regions]
     out.drop(columns="_company_hint", inplace=True)
 
 
-def _add_identity(out: pd.DataFrame, rows: pd.DataFrame) -> None:
+def _add_identity(out: pd.DataFrame, rows: pd.DataFrame, each: _Each) -> None:
     """Resident id, and birth date / gender from the source or, failing that,
     from a valid resident id (whose digits encode both)."""
-    ids = _map_unique(rows["id_card"], parse_resident_id)
+    ids = each(rows["id_card"], parse_resident_id)
     out["id_card"] = [r.number if r else None for r in ids]
     out["id_card_valid"] = [bool(r and r.valid) for r in ids]
-    births = _map_unique(rows["birth_date"], parse_date)
-    genders = _map_unique(rows["gender"], parse_gender)
+    births = each(rows["birth_date"], parse_date)
+    genders = each(rows["gender"], parse_gender)
     out["birth_date"] = [b or (r.birth_date if r and r.valid else None) for b, r in zip(births, ids)]
     out["gender"] = [g or (r.gender if r and r.valid else None) for g, r in zip(genders, ids)]
 
@@ -325,13 +334,9 @@ def _per_key(keys: list[str], values: pd.Series, combine: Callable[[list], T]) -
     grouped: dict[str, list] = {}
     for key, value in zip(keys, values.tolist()):
         present = grouped.setdefault(key, [])
-        if not _missing(value):
+        if not is_missing(value):
             present.append(value)
     return pd.Series({key: combine(items) for key, items in grouped.items()}, dtype=object)
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def _union(values: list) -> str | None:
@@ -378,17 +383,3 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _empty_contacts() -> pd.DataFrame:
     return _finish(pd.DataFrame({c: pd.Series(dtype=object) for c in STANDARD_CONTACT_COLUMNS}))
-
-
-def _map_unique(series: pd.Series, fn: Callable[[Any], T]) -> list[T | None]:
-    """``fn`` applied once per distinct non-missing value, mapped back onto rows."""
-    results: dict[Hashable, T] = {}
-    out: list[T | None] = []
-    for value in series.tolist():
-        if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-            out.append(None)
-            continue
-        if value not in results:
-            results[value] = fn(value)
-        out.append(results[value])
-    return out

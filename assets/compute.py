@@ -1,0 +1,118 @@
+"""Where the heavy stages compute: in this process (pandas, the default) or on a
+Dask cluster (``engine: dask``), for runs one machine cannot carry.
+
+The stages stay the same pure functions either way; this module only decides
+where they are called. Two shapes of work are farmed out:
+
+- ``distinct_mapper()``: the standardiser's normalisers over distinct raw values
+  (phones, e-mails, names, companies, regions …), in partitions of
+  ``partition_size`` values;
+- ``map_pair_chunks(fn, contacts, pairs, ...)``: a pure function of
+  (contacts, a chunk of candidate pairs) — pair comparison — over chunks of
+  ``partition_size`` pairs, the contacts sent to every worker once.
+
+Results are gathered in input order, so both engines give identical frames
+(``tests/test_dask_engine.py`` runs the pipeline both ways on the sample data).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+from pydantic import Field, PrivateAttr
+
+from validators.distinct import Mapper, in_process
+
+ENGINES = ("pandas", "dask")
+
+
+class ComputeEngine(dg.ConfigurableResource):
+    """The compute engine of the heavy stages: ``pandas`` (in-process) or ``dask``."""
+
+    engine: str | None = Field(
+        default=None,
+        description="pandas (in this process) or dask. Default: $CUSTOMER_ENGINE, else pandas.",
+    )
+    scheduler: str | None = Field(
+        default=None,
+        description="Dask scheduler address, e.g. tcp://10.0.0.5:8786. Default: "
+        "$CUSTOMER_DASK_SCHEDULER, else a LocalCluster on this machine (one worker per core).",
+    )
+    partition_size: int = Field(
+        default=100_000,
+        description="Values (or candidate pairs) per Dask task. Work smaller than one "
+        "partition stays in this process.",
+    )
+
+    _client: Any = PrivateAttr(default=None)
+    _cluster: Any = PrivateAttr(default=None)
+
+    def resolved_engine(self) -> str:
+        chosen = (self.engine or os.environ.get("CUSTOMER_ENGINE") or "pandas").strip().lower()
+        if chosen not in ENGINES:
+            raise ValueError(f"unknown compute engine {chosen!r}; one of {', '.join(ENGINES)}")
+        return chosen
+
+    def resolved_scheduler(self) -> str | None:
+        return self.scheduler or os.environ.get("CUSTOMER_DASK_SCHEDULER") or None
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+    def client(self):
+        """The ``dask.distributed`` client, connected on first use."""
+        if self._client is None:
+            from distributed import Client, LocalCluster
+
+            address = self.resolved_scheduler()
+            if address:
+                self._client = Client(address)
+            else:
+                self._cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1)
+                self._client = Client(self._cluster)
+        return self._client
+
+    def describe(self) -> str:
+        """For metadata: the engine and, for Dask, the workers (no credentials)."""
+        if self.resolved_engine() == "pandas":
+            return "pandas (in-process)"
+        workers = len(self.client().scheduler_info().get("workers", {}))
+        return f"dask ({workers} workers)"
+
+    # --- the two shapes of work ---------------------------------------------------
+
+    def distinct_mapper(self) -> Mapper:
+        """A ``validators.distinct.Mapper`` for this engine."""
+        if self.resolved_engine() == "pandas":
+            return in_process
+        return lambda fn, values: self._map_values(fn, values)
+
+    def _map_values(self, fn: Callable[[Any], Any], values: list) -> list:
+        if len(values) <= self.partition_size:
+            return in_process(fn, values)
+        chunks = [values[i:i + self.partition_size] for i in range(0, len(values), self.partition_size)]
+        client = self.client()
+        futures = client.map(in_process, [fn] * len(chunks), chunks, pure=False)
+        return [result for chunk in client.gather(futures) for result in chunk]
+
+    def map_pair_chunks(
+        self, fn: Callable[..., pd.DataFrame], contacts: pd.DataFrame, pairs: pd.DataFrame, *args: Any
+    ) -> pd.DataFrame:
+        """``fn(contacts, pairs, *args)``; with Dask, over chunks of ``pairs`` on the
+        cluster and concatenated in order. ``fn`` must treat pairs independently
+        (each output row depends only on its own pair and on ``contacts``)."""
+        if self.resolved_engine() == "pandas" or len(pairs) <= self.partition_size:
+            return fn(contacts, pairs, *args)
+        client = self.client()
+        shared = client.scatter(contacts, broadcast=True)
+        chunks = [pairs.iloc[i:i + self.partition_size] for i in range(0, len(pairs), self.partition_size)]
+        futures = [client.submit(fn, shared, chunk, *args, pure=False) for chunk in chunks]
+        return pd.concat(client.gather(futures))
