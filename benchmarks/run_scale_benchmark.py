@@ -21,11 +21,15 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import resource
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,10 +43,53 @@ import metrics  # noqa: E402
 from datasets import CHINESE_SEED, PROJECT_ROOT, true_person  # noqa: E402
 from ours_runner import read_xref  # noqa: E402
 from report import load_average, machine  # noqa: E402
-from run_matching_benchmark import measure  # noqa: E402
 from scale_report import render, write_plot  # noqa: E402
 
 MEAN_ROWS_PER_PERSON = 1.9  # data/generate_sample.py's MEAN_ROWS
+
+
+@dataclass
+class Measured:
+    status: str
+    wall_s: float
+    cpu_s: float
+    peak_mb: float
+
+
+def measure(argv: list[str], env: dict[str, str], timeout: float, log: Path,
+            memory_limit_gb: float | None = None) -> Measured:
+    """Run ``argv`` as a child in its own session: wall time; CPU time (user + system)
+    and peak RSS from ``wait4`` (the child and the children it waited for). CPU time
+    is the figure to compare across runs on a shared machine: other people's load
+    stretches the wall time, not the CPU time. ``memory_limit_gb`` caps the child's
+    address space, so a run that would exhaust a shared machine fails instead."""
+    def limit() -> None:
+        if memory_limit_gb:
+            size = int(memory_limit_gb * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    with open(log, "wb") as out:
+        out.write(("$ " + shlex.join(argv) + "\n").encode())
+        out.flush()
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                cwd=PROJECT_ROOT, start_new_session=True, preexec_fn=limit)
+        status = None
+        while True:
+            pid, code, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > timeout:
+                os.killpg(proc.pid, signal.SIGKILL)
+                pid, code, usage = os.wait4(proc.pid, 0)
+                status = f"timeout after {timeout:.0f} s"
+                break
+            time.sleep(0.05)
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(code)  # reaped here, not by Popen
+    if status is None:
+        status = "ok" if proc.returncode == 0 else f"failed (exit {proc.returncode})"
+    return Measured(status, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def parse_size(text: str) -> int:
@@ -86,11 +133,12 @@ def run_size(n: int, folder: Path, args: argparse.Namespace) -> dict:
     print(f"[{label(n)}] running the pipeline on {len(truth_rows)} source records",
           file=sys.stderr, flush=True)
     load_before = load_average()
-    run = measure(argv, _child_env(), args.timeout, folder / "run.log")
+    run = measure(argv, _child_env(), args.timeout, folder / "run.log", args.memory_limit_gb)
     entry: dict = {
         "n": n, "label": label(n), "source_records": len(truth_rows),
         "people": int(truth_rows["person_id"].nunique()), "status": run.status,
-        "wall_s": round(run.wall_s, 1), "peak_mb": round(run.peak_mb or 0, 0),
+        "wall_s": round(run.wall_s, 1), "cpu_s": round(run.cpu_s, 1),
+        "peak_mb": round(run.peak_mb or 0, 0),
         "generate_s": round(generated, 1), "engine": args.engine,
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "load_before_after": f"{load_before} → {load_average()}",
@@ -117,8 +165,6 @@ def run_size(n: int, folder: Path, args: argparse.Namespace) -> dict:
 
 
 def _child_env() -> dict[str, str]:
-    import os
-
     env = dict(os.environ)
     env["PYTHONPATH"] = str(PROJECT_ROOT) + (
         os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""
@@ -137,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", default="pandas", choices=("pandas", "dask"))
     parser.add_argument("--scheduler", default="", help="dask scheduler address (engine dask)")
     parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--memory-limit-gb", type=float, default=None,
+                        help="cap each run's address space (a shared machine's safety net)")
     parser.add_argument("--work", type=Path,
                         help="keep generated sources, stores and logs here (default: temp, removed)")
     args = parser.parse_args(argv)

@@ -20,15 +20,16 @@ OTHER = "checks & reports"
 TARGET_SECONDS, TARGET_MB, TARGET_RATIO, TARGET_F1_DROP = 300, 6 * 1024, 11, 0.01
 
 
-def stage_table(steps: dict[str, dict]) -> dict[str, tuple[float, float]]:
-    """stage → (seconds summed over its steps, peak RSS MB over its steps)."""
+def stage_table(steps: dict[str, dict]) -> dict[str, tuple[float, float, float]]:
+    """stage → (seconds and CPU seconds summed over its steps, peak RSS MB over them)."""
     known = {s for names in STAGES.values() for s in names}
     groups = {**{k: list(v) for k, v in STAGES.items()},
               OTHER: sorted(s for s in steps if s not in known)}
     out = {}
     for stage, names in groups.items():
         hits = [steps[s] for s in names if s in steps]
-        out[stage] = (sum(h["seconds"] for h in hits), max((h["peak_rss_mb"] for h in hits), default=0))
+        out[stage] = (sum(h["seconds"] for h in hits), sum(h.get("cpu_seconds", 0) for h in hits),
+                      max((h["peak_rss_mb"] for h in hits), default=0))
     return out
 
 
@@ -57,15 +58,16 @@ def render(results: dict, info: dict[str, str]) -> str:
         "",
         "## Summary",
         "",
-        "| N (source records) | accepted | wall s | steps s | peak MB | candidate pairs "
+        "| N (source records) | accepted | wall s | CPU s | steps s | peak MB | candidate pairs "
         "| pair P | pair R | pair F1 | B³ F1 |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for e in rows:
         s = e.get("scores") or {}
         steps_s = sum(v["seconds"] for v in e.get("steps", {}).values())
         lines.append(
-            f"| {e['source_records']:,} | {s.get('records', 0):,} | {_f(e['wall_s'])} | {_f(steps_s)} "
+            f"| {e['source_records']:,} | {s.get('records', 0):,} | {_f(e['wall_s'])} "
+            f"| {_f(e.get('cpu_s'))} | {_f(steps_s)} "
             f"| {_f(e['peak_mb'], 0)} | {e.get('candidate_pairs') or 0:,} "
             f"| {_f(s.get('pair_precision'), 4)} | {_f(s.get('pair_recall'), 4)} "
             f"| {_f(s.get('pair_f1'), 4)} | {_f(s.get('bcubed_f1'), 4)} |"
@@ -73,17 +75,19 @@ def render(results: dict, info: dict[str, str]) -> str:
     lines += [
         "",
         "*wall s*: the child process from start to exit (Python and Dagster start-up, every",
-        "step, the run's bookkeeping); *steps s*: the sum of the Dagster steps' durations;",
-        "*peak MB*: the child's peak resident set size (`wait4` ru_maxrss).",
+        "step, the run's bookkeeping); *CPU s*: its user + system CPU time (`wait4`), the",
+        "figure least distorted by other people's load on the machine; *steps s*: the sum",
+        "of the Dagster steps' durations; *peak MB*: the child's peak resident set size",
+        "(`wait4` ru_maxrss).",
         "",
-        "## Per stage: seconds / peak RSS (MB)",
+        "## Per stage: wall seconds / CPU seconds / peak RSS (MB)",
         "",
         "| stage | " + " | ".join(e["label"] for e in rows) + " |",
         "|---|" + "---|" * len(rows),
     ]
     tables = [stage_table(e.get("steps", {})) for e in rows]
     for stage in [*STAGES, OTHER]:
-        cells = [f"{t[stage][0]:,.1f} s / {t[stage][1]:,.0f}" for t in tables]
+        cells = [f"{t[stage][0]:,.1f} / {t[stage][1]:,.1f} / {t[stage][2]:,.0f}" for t in tables]
         lines.append(f"| {stage} | " + " | ".join(cells) + " |")
     lines += [
         "",
@@ -98,7 +102,7 @@ def render(results: dict, info: dict[str, str]) -> str:
     lines += ["", "## Runs", "", "| N | measured | load before → after | generate s | command |",
               "|---|---|---|---|---|"]
     for e in rows:
-        lines.append(f"| {e['label']} | {e['measured_at']} | {e['load_before_after']} "
+        lines.append(f"| {e['label']} ({e.get('engine', 'pandas')}) | {e['measured_at']} | {e['load_before_after']} "
                      f"| {e['generate_s']} | `{e.get('command', '')}` |")
         if e["status"] != "ok":
             lines += ["", f"{e['label']}: **{e['status']}**", "", "```",
@@ -123,6 +127,8 @@ def _targets(rows: list[dict]) -> list[str]:
         ratio = big["wall_s"] / mid["wall_s"]
         out.append(f"- time(1M) / time(100k) ≤ {TARGET_RATIO}: {ratio:.1f} — "
                    f"{'met' if ratio <= TARGET_RATIO else 'missed'}")
+        if big.get("cpu_s") and mid.get("cpu_s"):
+            out.append(f"  (CPU time ratio: {big['cpu_s'] / mid['cpu_s']:.1f})")
         drop = mid["scores"]["pair_f1"] - big["scores"]["pair_f1"]
         out.append(f"- F1(1M) ≥ F1(100k) − {TARGET_F1_DROP}: {big['scores']['pair_f1']:.4f} vs "
                    f"{mid['scores']['pair_f1']:.4f} — {'met' if drop <= TARGET_F1_DROP else 'missed'}")

@@ -5,7 +5,7 @@
 
 Runs the whole Dagster job in this process, exactly as ``customer-master run``
 does (``pipelines.run.run_pipeline``), with a thread that samples this process's
-resident set size every 20 ms. Afterwards it reads each step's start and end
+resident set size and CPU time every 20 ms. Afterwards it reads each step's start and end
 from the Dagster instance and writes ``<work>/scale_run.json``: per step its
 seconds and the peak RSS sampled while it ran, the candidate-pair count, and the
 run's outcome. Steps run one after another in this process (Dagster's in-process
@@ -37,28 +37,39 @@ def rss_bytes() -> int:
         return psutil.Process().memory_info().rss
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time so far (user + system, all threads)."""
+    times = os.times()
+    return times.user + times.system
+
+
 class RssSampler(threading.Thread):
-    """(wall-clock time, RSS) every ``interval`` seconds until stopped."""
+    """(wall-clock time, RSS, CPU seconds) every ``interval`` seconds until stopped."""
 
     def __init__(self, interval: float = 0.02) -> None:
         super().__init__(daemon=True)
         self.interval = interval
-        self.samples: list[tuple[float, int]] = []
+        self.samples: list[tuple[float, int, float]] = []
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            self.samples.append((time.time(), rss_bytes()))
+            self.samples.append((time.time(), rss_bytes(), cpu_seconds()))
             self._stop_event.wait(self.interval)
 
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
-        self.samples.append((time.time(), rss_bytes()))
+        self.samples.append((time.time(), rss_bytes(), cpu_seconds()))
 
     def peak_between(self, start: float, end: float) -> int:
-        inside = [rss for t, rss in self.samples if start <= t <= end]
+        inside = [rss for t, rss, _ in self.samples if start <= t <= end]
         return max(inside) if inside else 0
+
+    def cpu_between(self, start: float, end: float) -> float:
+        """CPU seconds spent between two wall-clock times (to the sampling interval)."""
+        inside = [cpu for t, _, cpu in self.samples if start <= t <= end]
+        return inside[-1] - inside[0] if len(inside) > 1 else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             "start": s.start_time,
             "end": s.end_time,
             "peak_rss_mb": round(sampler.peak_between(s.start_time, s.end_time) / 2**20, 1),
+            "cpu_seconds": round(sampler.cpu_between(s.start_time, s.end_time), 2),
         }
         for s in stats if s.start_time and s.end_time
     }
@@ -114,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         "numbers": {k: str(v) for k, v in summary.numbers.items()},
         "import_seconds": round(imported - started, 2),
         "run_seconds": round(finished - imported, 2),
-        "peak_rss_mb": round(max(r for _, r in sampler.samples) / 2**20, 1),
+        "peak_rss_mb": round(max(r for _, r, _ in sampler.samples) / 2**20, 1),
         "candidate_pairs": candidate_pairs,
         "steps": steps,
     }
