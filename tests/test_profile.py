@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 
-from matching.profile import build_profiles
+from matching.profile import build_profiles, text_extreme
 from matching.settings import ProfileSettings
 from matching.survivorship import select_survivors
 from tests.contacts import contacts, raw
@@ -88,3 +88,19 @@ def test_grade_uses_completeness_recency_and_touchpoints_with_its_inputs() -> No
     assert grade["last_seen"] == "2024-06-01T10:00:00+08:00"
     assert grade["score"] == 90.0 and grade["grade"] == "A"
     assert json.loads(grade["rule"])["grade_a"] == 70.0
+
+
+def test_text_extreme_is_groupby_min_max_of_text() -> None:
+    frame = pd.DataFrame({
+        "customer_id": ["a", "a", "b", "b", "c", "a"],
+        "owner": ["x", "x", "y", "z", "y", "y"],
+        "seen": ["2024-03-01", None, "2023-01-05", "2025-07-07", None, "2022-12-31"],
+    })
+    frame["seen"] = frame["seen"].astype("str")
+    for keys in (["customer_id"], ["customer_id", "owner"]):
+        for how in ("min", "max"):
+            expected = getattr(frame.groupby(keys, sort=True)["seen"], how)()
+            pd.testing.assert_series_equal(text_extreme(frame["seen"], frame, keys, how), expected)
+    empty = pd.Series([float("nan")] * len(frame), name="seen")
+    expected = frame.assign(seen=empty).groupby(["customer_id"])["seen"].min()
+    pd.testing.assert_series_equal(text_extreme(empty, frame, ["customer_id"], "min"), expected)
