@@ -9,7 +9,6 @@ logs the export so the next one starts after it.
 """
 
 import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,10 +58,15 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None) -
         stamp = now_iso()
         folder = out_dir / f"crm_export_{stamp.replace(':', '').replace('-', '')[:15]}_{int(latest['change_id'].max())}"
         folder.mkdir(parents=True, exist_ok=True)
-        lines = [_line(change, customers) for change in latest.itertuples(index=False)]
-        (folder / "customers.jsonl").write_text(
-            "".join(json.dumps(line, ensure_ascii=False, default=str) + "\n" for line in lines), encoding="utf-8")
-        (folder / "customers.csv").write_bytes(_csv(lines).encode("utf-8-sig"))
+        # Written line by line: an export of every customer need not sit in memory twice.
+        with (folder / "customers.jsonl").open("w", encoding="utf-8", newline="\n") as jsonl, \
+                (folder / "customers.csv").open("w", encoding="utf-8-sig", newline="") as table:
+            rows = csv.writer(table)
+            rows.writerow(CSV_COLUMNS)
+            for change in latest.itertuples(index=False):
+                line = _line(change, customers)
+                jsonl.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+                rows.writerow(_csv_row(line))
         end = int(changes["change_id"].max())
         counts = latest["change_type"].value_counts()
         conn.execute(crm_export_log.insert().values(
@@ -168,25 +172,21 @@ def _line(change, customers: dict[str, dict]) -> dict:
     return line
 
 
-def _csv(lines: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for line in lines:
-        customer = line.get("customer", {})
-        points = customer.get("contact_points", [])
-        owners = customer.get("owners", [])
-        flat = {
-            **{c: customer.get(c) for c in CSV_COLUMNS},
-            "change_type": line["change_type"], "customer_id": line["customer_id"],
-            "merged_into": line.get("merged_into"),
-            "phones": ";".join(p["value"] for p in points if p["kind"] in ("mobile", "landline", "phone")),
-            "emails": ";".join(p["value"] for p in points if p["kind"] == "email"),
-            "primary_owner": next((o["owner"] for o in owners if o["is_primary"]), None),
-            "owners": ";".join(o["owner"] for o in owners),
-            "tags": ";".join(t["tag"] for t in customer.get("tags", [])),
-            "marketing_consent": (customer.get("consent") or {}).get("marketing_consent"),
-            "grade": (customer.get("grade") or {}).get("grade"),
-        }
-        writer.writerow([neutralise_formula("" if flat[c] is None else str(flat[c])) for c in CSV_COLUMNS])
-    return buffer.getvalue()
+def _csv_row(line: dict) -> list[str]:
+    """One export line as a CSV row of ``CSV_COLUMNS`` (formulas neutralised for Excel)."""
+    customer = line.get("customer", {})
+    points = customer.get("contact_points", [])
+    owners = customer.get("owners", [])
+    flat = {
+        **{c: customer.get(c) for c in CSV_COLUMNS},
+        "change_type": line["change_type"], "customer_id": line["customer_id"],
+        "merged_into": line.get("merged_into"),
+        "phones": ";".join(p["value"] for p in points if p["kind"] in ("mobile", "landline", "phone")),
+        "emails": ";".join(p["value"] for p in points if p["kind"] == "email"),
+        "primary_owner": next((o["owner"] for o in owners if o["is_primary"]), None),
+        "owners": ";".join(o["owner"] for o in owners),
+        "tags": ";".join(t["tag"] for t in customer.get("tags", [])),
+        "marketing_consent": (customer.get("consent") or {}).get("marketing_consent"),
+        "grade": (customer.get("grade") or {}).get("grade"),
+    }
+    return [neutralise_formula("" if flat[c] is None else str(flat[c])) for c in CSV_COLUMNS]
