@@ -29,7 +29,7 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def _metadata_value(result: dg.ExecuteInProcessResult, asset: str, key: str) -> object:
+def _metadata_value(result: dg.JobExecutionResult, asset: str, key: str) -> object:
     for event in result.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
         if materialization.asset_key == dg.AssetKey(asset) and key in materialization.metadata:
@@ -44,13 +44,31 @@ def _root_cause(error) -> str:
     return mask_text(error.message.strip().splitlines()[-1] if error.message else "unknown error")
 
 
-def run_pipeline(quiet: bool = False) -> RunSummary:
-    """Materialise the whole graph once; the run lands in $DAGSTER_HOME's history."""
-    instance = dg.DagsterInstance.get()
-    job = defs.resolve_job_def(MAIN_JOB)
-    run_config = {"loggers": {"console": {"config": {"log_level": "ERROR" if quiet else "INFO"}}}}
-    result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
+def main_job() -> dg.JobDefinition:
+    """The main job, loadable by reference (``dg.reconstructable``)."""
+    return defs.resolve_job_def(MAIN_JOB)
 
+
+def run_pipeline(quiet: bool = False) -> RunSummary:
+    """Materialise the whole graph once, in this process; the run lands in
+    $DAGSTER_HOME's history.
+
+    ``execute_job`` with the in-process executor, not ``execute_in_process``: the
+    latter keeps every step's output in memory until the run ends (so that tests can
+    read them back), which at a million records holds every intermediate frame at once.
+    Here each step's output lives in the IO manager's storage, and a step holds only
+    its own inputs and outputs."""
+    instance = dg.DagsterInstance.get()
+    run_config = {
+        "execution": {"config": {"in_process": {}}},
+        "loggers": {"console": {"config": {"log_level": "ERROR" if quiet else "INFO"}}},
+    }
+    with dg.execute_job(dg.reconstructable(main_job), instance=instance,
+                        run_config=run_config, raise_on_error=False) as result:
+        return _summarise(result)
+
+
+def _summarise(result: dg.JobExecutionResult) -> RunSummary:
     raw_rows = sum(
         int(_metadata_value(result, f"raw_{kind}_contacts", "rows_read") or 0)
         for kind in ("web_forms", "wechat", "spreadsheets", "legacy")
