@@ -33,9 +33,15 @@ def stage_table(steps: dict[str, dict]) -> dict[str, tuple[float, float, float]]
     return out
 
 
-def _entries(results: dict, engine: str = "pandas") -> list[dict]:
-    return sorted((e for e in results.values() if e.get("engine", "pandas") == engine),
-                  key=lambda e: e["n"])
+def _entries(results: dict, engine: str | None = "pandas") -> list[dict]:
+    """The runs of one engine (None: every engine, the default engine's first) by N."""
+    return sorted((e for e in results.values() if engine in (None, e.get("engine", "pandas"))),
+                  key=lambda e: (e.get("engine", "pandas") != "pandas", e["n"]))
+
+
+def _label(e: dict) -> str:
+    engine = e.get("engine", "pandas")
+    return e["label"] if engine == "pandas" else f"{e['label']} ({engine})"
 
 
 def _f(x: float | None, digits: int = 1) -> str:
@@ -43,7 +49,7 @@ def _f(x: float | None, digits: int = 1) -> str:
 
 
 def render(results: dict, info: dict[str, str]) -> str:
-    rows = _entries(results)
+    rows = _entries(results, engine=None)
     lines = [
         "# Scale benchmark",
         "",
@@ -58,15 +64,16 @@ def render(results: dict, info: dict[str, str]) -> str:
         "",
         "## Summary",
         "",
-        "| N (source records) | accepted | wall s | CPU s | steps s | peak MB | candidate pairs "
+        "| N (source records) | engine | accepted | wall s | CPU s | steps s | peak MB | candidate pairs "
         "| pair P | pair R | pair F1 | B³ F1 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for e in rows:
         s = e.get("scores") or {}
         steps_s = sum(v["seconds"] for v in e.get("steps", {}).values())
         lines.append(
-            f"| {e['source_records']:,} | {s.get('records', 0):,} | {_f(e['wall_s'])} "
+            f"| {e['source_records']:,} | {e.get('engine', 'pandas')} | {s.get('records', 0):,} "
+            f"| {_f(e['wall_s'])} "
             f"| {_f(e.get('cpu_s'))} | {_f(steps_s)} "
             f"| {_f(e['peak_mb'], 0)} | {e.get('candidate_pairs') or 0:,} "
             f"| {_f(s.get('pair_precision'), 4)} | {_f(s.get('pair_recall'), 4)} "
@@ -82,7 +89,7 @@ def render(results: dict, info: dict[str, str]) -> str:
         "",
         "## Per stage: wall seconds / CPU seconds / peak RSS (MB)",
         "",
-        "| stage | " + " | ".join(e["label"] for e in rows) + " |",
+        "| stage | " + " | ".join(_label(e) for e in rows) + " |",
         "|---|" + "---|" * len(rows),
     ]
     tables = [stage_table(e.get("steps", {})) for e in rows]
@@ -98,14 +105,17 @@ def render(results: dict, info: dict[str, str]) -> str:
         "## Targets (issue #8)",
         "",
     ]
-    lines += _targets(rows)
+    lines += _targets(_entries(results))
+    notes = Path(__file__).with_name("scale_notes.md")
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
     lines += ["", "## Runs", "", "| N | measured | load before → after | generate s | command |",
               "|---|---|---|---|---|"]
     for e in rows:
-        lines.append(f"| {e['label']} ({e.get('engine', 'pandas')}) | {e['measured_at']} | {e['load_before_after']} "
+        lines.append(f"| {_label(e)} | {e['measured_at']} | {e['load_before_after']} "
                      f"| {e['generate_s']} | `{e.get('command', '')}` |")
         if e["status"] != "ok":
-            lines += ["", f"{e['label']}: **{e['status']}**", "", "```",
+            lines += ["", f"{_label(e)}: **{e['status']}**", "", "```",
                       e.get("log_tail", ""), "```", ""]
     lines += ["", "## Machine", ""]
     lines += [f"- {k}: {v}" for k, v in info.items() if v != "not installed"]
