@@ -187,12 +187,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="cap each run's address space (a shared machine's safety net)")
     parser.add_argument("--work", type=Path,
                         help="keep generated sources, stores and logs here (default: temp, removed)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: re-render SCALE.md and the plot from --results")
     args = parser.parse_args(argv)
-    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = [] if args.report_only else [parse_size(s) for s in args.sizes.split(",") if s.strip()]
 
     results = json.loads(args.results.read_text()) if args.results.exists() else {}
-    temp = None if args.work else tempfile.TemporaryDirectory(prefix="cm-scale-")
-    work_root = args.work or Path(temp.name)
+    temp = None if args.work or args.report_only else tempfile.TemporaryDirectory(prefix="cm-scale-")
+    work_root = args.work or (Path(temp.name) if temp else HERE)
     command = shlex.join([".venv/bin/python", "benchmarks/run_scale_benchmark.py",
                           *(argv if argv is not None else sys.argv[1:])])
     try:
@@ -213,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if temp is not None:
             temp.cleanup()
-        else:
+        elif sizes:
             print(f"work folder kept: {work_root}", file=sys.stderr)
     return 0
 
