@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from .model import MATCH, NO_MATCH
@@ -114,7 +115,8 @@ def cluster_records(
         ["score", "left", "right"], ascending=[False, True, True]
     )
     for left, right, score, probability in zip(
-        matched["left"], matched["right"], matched["score"], matched["match_probability"]
+        matched["left"].tolist(), matched["right"].tolist(), matched["score"].tolist(),
+        matched["match_probability"].tolist(),
     ):
         ra, rb = find(left), find(right)
         if ra != rb:
@@ -127,15 +129,16 @@ def cluster_records(
             if best[i] is None or probability > best[i]:
                 best[i] = probability
 
-    roots = [find(i) for i in range(n)]
+    roots = np.array([find(i) for i in range(n)], dtype=np.int64)
     # Number clusters by their smallest record key so numbering is deterministic.
-    order: dict[int, int] = {}
-    for i in sorted(range(n), key=lambda k: contacts["record_key"].iat[k]):
-        order.setdefault(roots[i], len(order))
+    keys = contacts["record_key"].to_numpy(dtype=object)
+    by_key = np.argsort(keys, kind="stable")
+    _, first_roots = pd.factorize(roots[by_key])
+    cluster_of_root = pd.Series(np.arange(len(first_roots)), index=first_roots)
     clusters = pd.DataFrame(
         {
-            "record_key": contacts["record_key"].to_numpy(),
-            "cluster": [order[r] for r in roots],
+            "record_key": keys,
+            "cluster": cluster_of_root.reindex(roots).to_numpy(dtype=np.int64),
             # A record alone in its cluster is its customer's only evidence: 1.0.
             "match_score": [1.0 if b is None else float(b) for b in best],
         }

@@ -27,9 +27,19 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .candidates import Candidates, derive_blocking_rules, rule_names
+from .candidates import Candidates, rule_names
+from .contact_keys import standardised_keys
 from .engine_settings import EngineSettings
-from .engine_steps import ModelParameters, Prepared, compare, find_candidates, fit_model, prepare, score
+from .engine_steps import (
+    ModelParameters,
+    Prepared,
+    blocking_rules,
+    compare,
+    find_candidates,
+    fit_model,
+    prepare,
+    score,
+)
 from .fields import FieldSpec
 
 #: Compared fields: the column of ``contact_fields(contacts)`` and its kind.
@@ -47,6 +57,12 @@ CONTACT_FIELDS: tuple[FieldSpec, ...] = (
 
 #: Where each compared field comes from in ``standardised_contacts``.
 SOURCE_COLUMNS: dict[str, str] = {"phone": "phones"}
+#: Fields whose keys are built from the standardiser's parse (``contact_keys``)
+#: when they come from these columns.
+STANDARD_SOURCES: dict[str, tuple[str, ...]] = {
+    "name": ("name",), "phone": ("phones",), "email": ("email",), "company": ("company",),
+    "id_card": ("id_card",),
+}
 
 CONTACT_ENGINE = EngineSettings(deterministic_fields=("wecom_id",), names_differ_review=True,
                                 shared_line_name_evidence=6.0, generic_min_names=2)
@@ -116,7 +132,10 @@ def prepare_contacts(contacts: pd.DataFrame, settings: ContactMatchSettings) -> 
     cached = _CACHE.get("last")
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
-    prepared = prepare(data, settings.fields, settings.engine)
+    given = standardised_keys(contacts, {spec.column: spec.kind for spec in settings.fields
+                                         if SOURCE_COLUMNS.get(spec.column, spec.column)
+                                         in STANDARD_SOURCES.get(spec.column, ())})
+    prepared = prepare(data, settings.fields, settings.engine, given=given)
     _CACHE["last"] = (fingerprint, prepared)
     return prepared
 
@@ -137,7 +156,7 @@ def score_contacts(
     """Learn the model from ``contacts`` and the candidate ``pairs`` (as
     ``block_contacts`` made them), then score every pair."""
     prepared = prepare_contacts(contacts, settings)
-    rules = derive_blocking_rules(list(settings.fields))
+    rules = blocking_rules(settings.fields, settings.engine)
     candidates = Candidates(pairs[["left", "right", "rules"]].reset_index(drop=True), rules, {}, {})
     left, right = candidates.pairs["left"].to_numpy(), candidates.pairs["right"].to_numpy()
     codes, rows = compare(prepared, left, right)

@@ -28,7 +28,15 @@ import pandas as pd
 
 from .candidates import rule_names
 from .engine_settings import EngineSettings
-from .engine_steps import DATASETS, ModelParameters, compare, find_candidates, fit_model, prepare, score
+from .engine_steps import (
+    DATASETS,
+    ModelParameters,
+    compare,
+    find_candidates,
+    fit_model,
+    prepare,
+    score,
+)
 from .fields import FieldSpec
 from .link_cluster import cluster_pairs
 from .normalise import resident_ids

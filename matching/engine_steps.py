@@ -19,7 +19,14 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .candidates import BlockingRule, Candidates, block_pairs, blocking_keys, derive_blocking_rules
+from .candidates import (
+    MAX_RULES,
+    BlockingRule,
+    Candidates,
+    block_pairs,
+    blocking_keys,
+    derive_blocking_rules,
+)
 from .engine_settings import EngineSettings
 from .estimate import FieldParameters, initial_m, reference_u, sample_pairs, term_frequencies
 from .fields import FieldSpec
@@ -65,16 +72,30 @@ class Prepared:
 
 
 def prepare(data: pd.DataFrame, specs: Sequence[FieldSpec], settings: EngineSettings,
-            dataset: np.ndarray | None = None) -> Prepared:
-    """Normalise ``data``'s field columns (rows are records, in order)."""
+            dataset: np.ndarray | None = None,
+            given: dict[str, pd.DataFrame] | None = None) -> Prepared:
+    """Normalise ``data``'s field columns (rows are records, in order);
+    ``given``: key frames already known (``normalise.normalise_fields``)."""
     data = data.reset_index(drop=True)
-    keys = normalise_fields(data, specs, settings.generic_min_names)
+    keys = normalise_fields(data, specs, settings.generic_min_names, given)
     return Prepared(tuple(specs), keys, len(data), dataset)
 
 
+def blocking_rules(specs: Sequence[FieldSpec], settings: EngineSettings) -> tuple[BlockingRule, ...]:
+    """The rules the kinds allow, plus one per deterministic field (a pair a
+    rule makes certain must be looked at)."""
+    rules = derive_blocking_rules(list(specs))
+    known = {rule.name for rule in rules}
+    columns = {s.column for s in specs}
+    extra = tuple(BlockingRule(f"{column}.value", ((column, "value"),))
+                  for column in settings.deterministic_fields
+                  if column in columns and f"{column}.value" not in known)
+    return (rules + extra)[:MAX_RULES]
+
+
 def find_candidates(prepared: Prepared, settings: EngineSettings) -> Candidates:
-    """Candidate pairs (``left``, ``right``, ``rules`` bit mask) of the rules the kinds allow."""
-    rules = derive_blocking_rules(list(prepared.specs))
+    """Candidate pairs (``left``, ``right``, ``rules`` bit mask) of ``blocking_rules``."""
+    rules = blocking_rules(prepared.specs, settings)
     return block_pairs(blocking_keys(prepared.keys), rules, prepared.dataset,
                        settings.max_block_size, prepared.n)
 

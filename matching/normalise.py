@@ -37,8 +37,11 @@ def _letters(text: str) -> str:
 
 def _name(raw: str) -> dict[str, object]:
     parsed = parse_name(raw)
-    value = parsed.match_key or ""
-    pinyin = parsed.pinyin or ""
+    return name_keys(parsed.match_key or "", parsed.pinyin or "")
+
+
+def name_keys(value: str, pinyin: str) -> dict[str, object]:
+    """The name kind's keys from a parsed name's match key and pinyin."""
     spelled = pinyin or value
     tokens = spelled.split()
     return {
@@ -189,13 +192,18 @@ def normalise_list(raw: pd.Series, normaliser: str, separator: str) -> pd.DataFr
 
 
 def normalise_fields(
-    data: pd.DataFrame, specs: Sequence[FieldSpec], generic_min_names: int
+    data: pd.DataFrame, specs: Sequence[FieldSpec], generic_min_names: int,
+    given: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Normalised keys per field, the person key (sorted letters of all name
     fields) and the generic flag of phone/email values found on records of
-    ``generic_min_names`` or more different people."""
+    ``generic_min_names`` or more different people. ``given``: key frames a
+    caller already has for some fields (exactly what the field's normaliser
+    would give, e.g. built from a standardiser's output), used as they are."""
+    given = given or {}
     keys = {
-        s.column: normalise_list(data[s.column], s.definition.normaliser, s.separator)
+        s.column: given[s.column] if s.column in given
+        else normalise_list(data[s.column], s.definition.normaliser, s.separator)
         if s.separator else normalise_column(data[s.column], s.definition.normaliser)
         for s in specs
     }
