@@ -11,8 +11,9 @@ The choices made here, and why:
 - ``email`` has only ``exact`` and ``generic``: Chinese addresses are mostly
   built from the name's pinyin (``xiaoming.wang@``), so "same local part" or
   "similar address" would count the name a second time, as if independent.
-- ``company`` proposes no pairs on its own (a hundred colleagues share one);
-  it still weighs in on every pair proposed otherwise.
+- ``company`` and ``address`` propose no pairs on their own (a hundred
+  colleagues share a company, a family an address); they still weigh in on
+  every pair proposed otherwise.
 - a WeCom external id and a valid resident id are deterministic: the same one
   is the same person whatever else differs.
 - a pair with only the name for it, or with names that clearly differ (a
@@ -52,6 +53,7 @@ CONTACT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("gender", "exact"),
     FieldSpec("company", "company", block_on=()),
     FieldSpec("city", "exact"),
+    FieldSpec("address", "address", block_on=()),
     FieldSpec("wecom_id", "exact"),
 )
 

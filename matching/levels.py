@@ -35,6 +35,24 @@ def _similar(a: np.ndarray, b: np.ndarray, scorer, **kwargs) -> np.ndarray:
     return cpdist(list(a), list(b), scorer=scorer, workers=-1, **kwargs)
 
 
+def _scores(a: Columns, b: Columns, name: str, scorer, **kwargs) -> np.ndarray:
+    """``scorer`` of the pairs' values, computed once per pair and field: the
+    levels of a field test the same similarity at falling thresholds
+    (Jaro-Winkler 0.92 then 0.80), and each pair needs it only once."""
+    memo = getattr(a, "memo", None)
+    if memo is None:
+        return _similar(a["value"], b["value"], scorer, **kwargs)
+    full = memo.get(name)
+    if full is None:
+        full = memo[name] = np.full(a.total, np.nan)
+    values = full[a.pairs]
+    todo = np.isnan(values)
+    if todo.any():
+        values[todo] = _similar(a["value"][todo], b["value"][todo], scorer, **kwargs)
+        full[a.pairs[todo]] = values[todo]
+    return values
+
+
 def _equal(a: Columns, b: Columns, key: str) -> np.ndarray:
     x, y = a[key], b[key]
     return (x == y) & (x != "")
@@ -81,23 +99,23 @@ def _jaro_winkler(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     surname against a full name (张 / 张俊杰) highly, which is no typo, so
     the shorter value must have at least half the length of the longer."""
     x, y = _lengths(a["value"]), _lengths(b["value"])
-    similar = _similar(a["value"], b["value"], JaroWinkler.normalized_similarity) >= threshold
+    similar = _scores(a, b, "jaro_winkler", JaroWinkler.normalized_similarity) >= threshold
     return similar & (2 * np.minimum(x, y) >= np.maximum(x, y))
 
 
 def _similarity(a: Columns, b: Columns, threshold: float) -> np.ndarray:
-    return _similar(a["value"], b["value"], Indel.normalized_similarity) >= threshold
+    return _scores(a, b, "indel", Indel.normalized_similarity) >= threshold
 
 
 def _token_set(a: Columns, b: Columns, threshold: float) -> np.ndarray:
-    return _similar(a["value"], b["value"], fuzz.token_set_ratio) >= 100.0 * threshold
+    return _scores(a, b, "token_set", fuzz.token_set_ratio) >= 100.0 * threshold
 
 
 def _edit_distance(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     """Optimal string alignment: insert, delete, substitute or swap two
     neighbours (the usual keying errors) count one each."""
     limit = int(threshold)
-    return _similar(a["value"], b["value"], OSA.distance, score_cutoff=limit) <= limit
+    return _scores(a, b, "osa", OSA.distance) <= limit
 
 
 def _part_of_name(a: Columns, b: Columns, threshold: float) -> np.ndarray:
@@ -176,11 +194,15 @@ TF_KEYS: dict[str, str] = {"exact": "value", "specific": "value", "local_part": 
 
 
 class _Rows(dict):
-    """The key columns of some pairs' records, taken only when a test reads them."""
+    """The key columns of some pairs' records, taken only when a test reads them.
+    ``pairs``: which of the call's ``total`` pairs these are; ``memo``: the
+    similarities already computed in this call (``_scores``)."""
 
-    def __init__(self, columns: dict[str, np.ndarray], index: np.ndarray) -> None:
+    def __init__(self, columns: dict[str, np.ndarray], index: np.ndarray,
+                 pairs: np.ndarray, total: int, memo: dict[str, np.ndarray]) -> None:
         super().__init__()
         self.columns, self.index = columns, index
+        self.pairs, self.total, self.memo = pairs, total, memo
 
     def __missing__(self, key: str) -> np.ndarray:
         self[key] = self.columns[key][self.index]
@@ -203,10 +225,12 @@ def level_codes(
     value = columns["value"]
     open_ = np.flatnonzero((value[left] != "") & (value[right] != ""))
     codes[open_] = len(levels)  # "different" until a level claims the pair
+    memo: dict[str, np.ndarray] = {}
     for code, level in enumerate(levels):
         if len(open_) == 0:
             break
-        a, b = _Rows(columns, left[open_]), _Rows(columns, right[open_])
+        a = _Rows(columns, left[open_], open_, len(left), memo)
+        b = _Rows(columns, right[open_], open_, len(left), memo)
         held = TESTS[level.test](a, b, level.threshold)
         codes[open_[held]] = code
         open_ = open_[~held]
