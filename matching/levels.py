@@ -54,8 +54,9 @@ def _scores(a: Columns, b: Columns, name: str, scorer, **kwargs) -> np.ndarray:
 
 
 def _equal(a: Columns, b: Columns, key: str) -> np.ndarray:
-    x, y = a[key], b[key]
-    return (x == y) & (x != "")
+    """Both present and equal (compared as integer codes of the values)."""
+    x, y = a["#" + key], b["#" + key]
+    return (x == y) & (x >= 0)
 
 
 def _exact(a: Columns, b: Columns, threshold: float) -> np.ndarray:
@@ -98,7 +99,7 @@ def _jaro_winkler(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     """Jaro-Winkler is made for typos in short strings; it also rates a bare
     surname against a full name (张 / 张俊杰) highly, which is no typo, so
     the shorter value must have at least half the length of the longer."""
-    x, y = _lengths(a["value"]), _lengths(b["value"])
+    x, y = a["len:value"], b["len:value"]
     similar = _scores(a, b, "jaro_winkler", JaroWinkler.normalized_similarity) >= threshold
     return similar & (2 * np.minimum(x, y) >= np.maximum(x, y))
 
@@ -141,7 +142,7 @@ def _initials(a: Columns, b: Columns, threshold: float) -> np.ndarray:
 
 def _contains(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     """One value inside the other (华为 / 华为技术), at least two characters."""
-    shorter = np.minimum(_lengths(a["value"]), _lengths(b["value"]))
+    shorter = np.minimum(a["len:value"], b["len:value"])
     return (_similar(a["value"], b["value"], fuzz.partial_ratio) >= 100.0) & (shorter >= 2)
 
 
@@ -193,6 +194,27 @@ TESTS: dict[str, Test] = {
 TF_KEYS: dict[str, str] = {"exact": "value", "specific": "value", "local_part": "local"}
 
 
+class _Records(dict):
+    """A field's key columns, one entry per record, plus derived columns made
+    once per call on demand: ``#<key>`` (integer codes of the key, -1 for
+    missing: comparing ints is much cheaper than comparing strings pair by
+    pair) and ``len:<key>`` (lengths)."""
+
+    def __missing__(self, key: str) -> np.ndarray:
+        if key.startswith("#"):
+            column = self[key[1:]]
+            codes, uniques = pd.factorize(column)
+            empty = np.flatnonzero(uniques == "")
+            if len(empty):
+                codes = np.where(codes == empty[0], -1, codes)
+            self[key] = codes
+        elif key.startswith("len:"):
+            self[key] = _lengths(self[key[4:]])
+        else:
+            raise KeyError(key)
+        return self[key]
+
+
 class _Rows(dict):
     """The key columns of some pairs' records, taken only when a test reads them.
     ``pairs``: which of the call's ``total`` pairs these are; ``memo``: the
@@ -209,7 +231,7 @@ class _Rows(dict):
         return self[key]
 
     def get(self, key: str, default=None):  # type: ignore[override]
-        return self[key] if key in self.columns else default
+        return self[key] if key in self.columns.keys() else default
 
 
 def level_codes(
@@ -218,8 +240,8 @@ def level_codes(
     """Level code of each pair (``left[i]``, ``right[i]`` are row positions in
     ``values``, the field's normalised frame): the index into
     ``spec.level_names``, or ``NULL_CODE`` when either value is missing."""
-    columns = {key: values[key].to_numpy(dtype=object) for key in values.columns
-               if not key.startswith("_")}
+    columns = _Records({key: values[key].to_numpy(dtype=object) for key in values.columns
+                        if not key.startswith("_")})
     levels = spec.levels
     codes = np.full(len(left), NULL_CODE, dtype=np.int8)
     value = columns["value"]
