@@ -5,6 +5,7 @@
     customer-master explain CUSTOMER_ID [--unmask]      one customer, with provenance and 360° view
     customer-master export [--since RUN|TIME]           CRM export of what changed
     customer-master db upgrade|current|history          store schema migrations (Alembic)
+    customer-master review list|decide ...              the review queue and reviewers' decisions
     customer-master match INPUT.csv [--link OTHER.csv] --id-column COL --field COL=KIND ... --out OUT.csv
                                                         the matching engine on any CSV
 """
@@ -38,11 +39,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .explain import add_explain_parser, run_explain
     from .export_command import add_export_parser, run_export
     from .match_command import add_match_parser, run_match
+    from .review_command import add_review_parser, run_review
 
     add_explain_parser(commands)
     add_db_parser(commands)
     add_export_parser(commands)
     add_match_parser(commands)
+    add_review_parser(commands)
 
     args = parser.parse_args(argv)
     if args.command == "run":
@@ -55,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_export(args)
     if args.command == "match":
         return run_match(args)
+    if args.command == "review":
+        return run_review(args)
     return _dev(args)
 
 

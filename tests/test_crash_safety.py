@@ -43,7 +43,7 @@ def run(instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch, sources: 
 def dump(url: str) -> dict[str, list[tuple]]:
     with sa.create_engine(url).connect() as conn:
         return {t: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {t}")).all()))
-                for t in ("golden_customer", "customer_xref", "quarantine", "customer_merge")}
+                for t in ("golden_customer", "customer_xref", "quarantine", "customer_id_alias")}
 
 
 def test_a_crash_mid_publish_changes_nothing_and_the_rerun_equals_a_clean_run(

@@ -24,7 +24,7 @@ def dump(engine: sa.Engine) -> dict[str, list[tuple]]:
     with engine.connect() as conn:
         return {
             table: sorted(map(tuple, conn.execute(sa.text(f"SELECT * FROM {table}")).all()))
-            for table in ("golden_customer", "customer_xref", "quarantine", "customer_merge")
+            for table in ("golden_customer", "customer_xref", "quarantine", "customer_id_alias")
         }
 
 

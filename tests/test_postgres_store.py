@@ -27,7 +27,7 @@ WRITER_PASSWORD = "writer pw with 'quotes' and \\ backslash"
 READER_PASSWORD = "reader-pw"
 #: When something happened: differs between two stores by design, so not compared.
 STAMPS = {"matched_at", "quarantined_at", "merged_at"}
-TABLES = ("golden_customer", "customer_xref", "quarantine", "customer_merge")
+TABLES = ("golden_customer", "customer_xref", "quarantine", "customer_id_alias")
 
 
 def run_pipeline(tmp: Path, store_url: str, sources: Path = SAMPLE) -> dg.ExecuteInProcessResult:
@@ -280,7 +280,7 @@ def test_the_reader_can_select_every_table(published_by_writer, roles) -> None:
     "VALUES ('CM-x', 1, 'legacy', '{}')",
     "UPDATE quarantine SET reason = 'tampered'",
     "DELETE FROM customer_xref",
-    "DELETE FROM customer_merge",
+    "DELETE FROM customer_id_alias",
     "TRUNCATE golden_customer CASCADE",
     "CREATE TABLE crm_reader_scratch (a int)",
     "CREATE TEMPORARY TABLE crm_reader_scratch (a int)",
