@@ -39,10 +39,18 @@ def queue_markdown(queue: pd.DataFrame, limit: int = SHOWN_ITEMS) -> str:
         what = row.kind if row.kind == PAIR else f"{row.kind}: {row.field}"
         score = "" if pd.isna(row.score) else f"{row.score:.2f}"
         cells = [row.item_id, what, row.left_masked, row.right_masked, score, row.evidence]
-        lines.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     if len(queue) > limit:
         lines.append(f"\n… and {len(queue) - limit} more: `customer-master review list`")
     return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    """Markdown-safe: masking stars must show as stars, not as emphasis."""
+    text = str(value).replace("\\", "\\\\")
+    for special in ("*", "_", "`", "[", "]", "<", ">"):
+        text = text.replace(special, "\\" + special)
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 @dg.asset(

@@ -91,7 +91,7 @@ def test_dagster_webserver_shows_the_graph_the_run_and_its_metadata(cli_run: dic
             "raw_web_forms_contacts", "raw_wechat_contacts", "raw_spreadsheets_contacts",
             "raw_legacy_contacts", "standardised_contacts", "quarantined_records", "candidate_pairs",
             "scored_pairs", "contact_clusters", "golden_customers", "customer_profiles", "quality_scorecard",
-            "quality_validation", "crm_store", "crm_export",
+            "quality_validation", "crm_store", "crm_export", "merge_review_queue", "customer_links",
         }
         runs = _graphql(port, "{ runsOrError { ... on Runs { results { jobName status } } } }")
         assert {"jobName": "customer_master_job", "status": "SUCCESS"} in runs["runsOrError"]["results"]

@@ -26,7 +26,7 @@ ROLES_SQL = PROJECT / "assets" / "store" / "sql" / "least_privilege.sql"
 WRITER_PASSWORD = "writer pw with 'quotes' and \\ backslash"
 READER_PASSWORD = "reader-pw"
 #: When something happened: differs between two stores by design, so not compared.
-STAMPS = {"matched_at", "quarantined_at", "merged_at"}
+STAMPS = {"matched_at", "quarantined_at", "created_at", "run_id"}
 TABLES = ("golden_customer", "customer_xref", "quarantine", "customer_id_alias")
 
 
