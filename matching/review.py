@@ -61,7 +61,8 @@ def build_review_queue(
     settled_pairs: Mapping[tuple[str, str], int] | None = None,
     settled_fields: Mapping[str, Mapping[str, object]] | None = None,
 ) -> pd.DataFrame:
-    """Open review items (``QUEUE_COLUMNS``), pairs first, each kind in id order.
+    """Open review items (``QUEUE_COLUMNS``): pairs first, highest score first; then
+    field conflicts.
 
     ``settled_pairs`` (record pair → decision) and ``settled_fields`` (customer →
     fields a reviewer chose) are left out: a decided question is not asked again."""
@@ -70,8 +71,10 @@ def build_review_queue(
     items = _pair_items(scored, customer, summaries, settled_pairs or {})
     items += _conflict_items(contacts, customer, settled_fields or {})
     frame = pd.DataFrame(items, columns=list(QUEUE_COLUMNS))
+    # Pairs first, the strongest (closest to a match) on top; then field conflicts.
     order = frame["kind"].map({PAIR: 0, FIELD_CONFLICT: 1})
-    return frame.assign(_o=order).sort_values(["_o", "item_id"]).drop(columns="_o").reset_index(drop=True)
+    frame = frame.assign(_o=order, _s=-frame["score"].astype(float).fillna(0.0))
+    return frame.sort_values(["_o", "_s", "item_id"]).drop(columns=["_o", "_s"]).reset_index(drop=True)
 
 
 def _summaries(contacts: pd.DataFrame) -> dict[str, str]:

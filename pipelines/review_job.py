@@ -10,7 +10,7 @@ import csv
 import hashlib
 import io
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import dagster as dg
@@ -28,7 +28,7 @@ CSV_COLUMNS = ("decision", "item_id", "left_record", "right_record", "customer_i
                "reviewer", "reason")
 
 
-class DecisionKind(str, Enum):
+class DecisionKind(StrEnum):
     merge = "merge"
     keep_apart = "keep_apart"
     split_off = "split_off"

@@ -8,7 +8,12 @@ import pytest
 
 from matching.cluster import cluster_records
 from matching.decisions import (
-    Decision, DecisionError, StoreView, apply_overrides, check_new_decisions, constraints_from_ledger,
+    Decision,
+    DecisionError,
+    StoreView,
+    apply_overrides,
+    check_new_decisions,
+    constraints_from_ledger,
     resolve_decision,
 )
 from matching.identity import assign_customer_ids, identity_events

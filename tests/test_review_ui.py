@@ -144,6 +144,9 @@ def test_a_reviewer_sees_the_queue_decides_in_the_launchpad_and_the_next_run_hon
             dialog.get_by_text(item["item_id"]).wait_for(timeout=30000)
             shown = dialog.inner_text()
             assert item["left_record"] in shown and item["right_record"] in shown
+            page.wait_for_timeout(1000)  # the dialog fades in
+            page.evaluate("() => document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
+            page.wait_for_timeout(300)
             page.screenshot(path=str(ARTIFACTS / "review_queue.png"))
             page.keyboard.press("Escape")
 

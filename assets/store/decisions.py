@@ -15,11 +15,24 @@ import pandas as pd
 import sqlalchemy as sa
 
 from matching.decisions import (
-    CHOOSE_VALUE, Decision, DecisionError, StoreView, check_new_decisions, pair, resolve_decision,
+    CHOOSE_VALUE,
+    Decision,
+    DecisionError,
+    StoreView,
+    check_new_decisions,
+    pair,
+    resolve_decision,
 )
 from validators.field_values import normalise_field_value
 
-from .schema import customer_id_alias, customer_xref, ensure_schema, merge_decision, merge_event, review_item
+from .schema import (
+    customer_id_alias,
+    customer_xref,
+    ensure_schema,
+    merge_decision,
+    merge_event,
+    review_item,
+)
 from .text import escapes_text, from_store_text, to_store_text
 
 _TEXT_KEYS = ("left_record", "right_record")
@@ -73,7 +86,8 @@ def read_open_items(engine: sa.Engine) -> pd.DataFrame:
     ensure_schema(engine)
     with engine.connect() as conn:
         items = _unescape(pd.DataFrame([r._mapping for r in conn.execute(
-            sa.select(review_item).order_by(review_item.c.kind, review_item.c.item_id)).all()],
+            sa.select(review_item).order_by(review_item.c.kind.desc(), review_item.c.score.desc(),
+                                            review_item.c.item_id)).all()],
             columns=[c.name for c in review_item.c]), conn)
         return open_items(items, load_ledger(conn))
 
