@@ -35,11 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev.add_argument("--port", type=int, default=3000)
     dev.add_argument("--host", default="127.0.0.1")
 
-    from .db_command import add_db_parser, run_db
-    from .explain import add_explain_parser, run_explain
-    from .export_command import add_export_parser, run_export
-    from .match_command import add_match_parser, run_match
-    from .review_command import add_review_parser, run_review
+    from .db_command import add_db_parser
+    from .explain import add_explain_parser
+    from .export_command import add_export_parser
+    from .match_command import add_match_parser
+    from .review_command import add_review_parser
 
     add_explain_parser(commands)
     add_db_parser(commands)
@@ -48,6 +48,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_review_parser(commands)
 
     args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from .db_command import run_db
+    from .explain import run_explain
+    from .export_command import run_export
+    from .match_command import run_match
+    from .review_command import run_review
+
     if args.command == "run":
         return _run(args)
     if args.command == "explain":
