@@ -7,7 +7,6 @@ honours the decision. A screenshot of the review page is kept in
 ``$CUSTOMER_TEST_ARTIFACTS`` (default ``output/test-artifacts``).
 """
 
-import json
 import os
 import signal
 import subprocess
@@ -22,6 +21,7 @@ import sqlalchemy as sa
 
 from assets.store.decisions import read_open_items
 from tests.cli_runs import PROJECT_ROOT, cli_env
+from tests.webui import free_port, graphql
 
 CHROMIUM = Path("/usr/bin/chromium")
 BIN = Path(sys.executable).parent
@@ -31,28 +31,15 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-r
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCATION = "pipelines.definitions"
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+if os.environ.get("CUSTOMER_TEST_REQUIRE_BROWSER"):
+    import playwright.sync_api as playwright_api  # in CI a missing browser fails, never skips
+else:
+    playwright_api = pytest.importorskip("playwright.sync_api")
 if not CHROMIUM.exists():
     if os.environ.get("CUSTOMER_TEST_REQUIRE_BROWSER"):
         raise RuntimeError("CUSTOMER_TEST_REQUIRE_BROWSER is set but /usr/bin/chromium is missing "
                            "(apt-get install chromium)")
     pytest.skip("Debian chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _graphql(port: int, query: str) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())["data"]
 
 
 def _run(env: dict[str, str]) -> None:
@@ -69,7 +56,7 @@ def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     store_url = f"sqlite:///{tmp / 'crm.sqlite'}"
     env = cli_env(tmp / "out", store_url, dagster_home=tmp / "home")
     _run(env)
-    port = _free_port()
+    port = free_port()
     log = (tmp / "dagster_dev.log").open("wb")
     # Its own process group: dagster dev's children go down with it.
     server = subprocess.Popen(
@@ -80,7 +67,7 @@ def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         while True:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5)
-                nodes = _graphql(port, "{ assetNodes { assetKey { path } } }")["assetNodes"]
+                nodes = graphql(port, "{ assetNodes { assetKey { path } } }")["assetNodes"]
                 if nodes:
                     break
             except OSError:
@@ -112,7 +99,7 @@ def _skip_welcome(page) -> None:
 def _wait_for_run(port: int, run_id: str, timeout_s: float = 240) -> str:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        run = _graphql(port, f'{{ runOrError(runId: "{run_id}") {{ ... on Run {{ status }} }} }}')
+        run = graphql(port, f'{{ runOrError(runId: "{run_id}") {{ ... on Run {{ status }} }} }}')
         status = run["runOrError"].get("status")
         if status in ("SUCCESS", "FAILURE", "CANCELED"):
             return status
