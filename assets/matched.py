@@ -5,13 +5,11 @@ import json
 import dagster as dg
 import pandas as pd
 
-from matching.blocking import block_candidates
 from matching.cluster import cluster_records
-from matching.compare import compare_pairs
+from matching.contacts import ContactMatchSettings, block_contacts, score_contacts, weights_table
 from matching.decisions import apply_overrides
 from matching.identity import assign_customer_ids, find_merges
-from matching.model import score_pairs
-from matching.settings import MatchSettings, SurvivorshipSettings
+from matching.settings import SurvivorshipSettings
 from matching.survivorship import select_survivors
 
 from .errors import masked_errors
@@ -24,19 +22,21 @@ MATCH_GROUP = "match"
 _GOLDEN_FIELDS = ("name", "phone", "email", "company", "city", "address", "birth_date")
 
 
+_DEFAULT = ContactMatchSettings()
+
+
 class MatchConfig(dg.Config):
-    """Thresholds a data engineer may change per run from the Launchpad."""
+    """Thresholds a data engineer may change per run from the Launchpad: a pair
+    at or above ``match_probability`` is one customer, between the two it goes
+    to review. The weights themselves are learned from each run's data."""
 
-    match_threshold: float = MatchSettings.match_threshold
-    review_threshold: float = MatchSettings.review_threshold
-    max_block_size: int = MatchSettings.max_block_size
+    match_probability: float = _DEFAULT.engine.match_probability
+    review_probability: float = _DEFAULT.engine.review_probability
+    max_block_size: int = _DEFAULT.engine.max_block_size
 
-    def settings(self) -> MatchSettings:
-        return MatchSettings(
-            match_threshold=self.match_threshold,
-            review_threshold=self.review_threshold,
-            max_block_size=self.max_block_size,
-        )
+    def settings(self) -> ContactMatchSettings:
+        return _DEFAULT.with_thresholds(self.match_probability, self.review_probability,
+                                        self.max_block_size)
 
 
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
@@ -44,15 +44,17 @@ class MatchConfig(dg.Config):
 def candidate_pairs(
     context: dg.AssetExecutionContext, config: MatchConfig, standardised_contacts: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
-    """Record pairs sharing a blocking key (phone, email, resident id, name, pinyin …)."""
-    result = block_candidates(standardised_contacts, config.settings())
+    """Record pairs sharing a blocking key (phone, email, resident id, pinyin
+    letters of the name, name + birth year, company + surname …)."""
+    result = block_contacts(standardised_contacts, config.settings())
     pairs = result.pairs
-    by_rule = pairs["blocked_on"].str.split(",").explode().value_counts().to_dict() if len(pairs) else {}
     return dg.Output(
         pairs,
         metadata={
             "dagster/row_count": len(pairs),
-            "pairs_per_rule": dg.MetadataValue.md(counts_table(by_rule, "blocking rule", "pairs")),
+            "pairs_per_rule": dg.MetadataValue.md(
+                counts_table(result.pairs_per_rule, "blocking rule", "pairs")
+            ),
             "oversized_blocks_skipped": dg.MetadataValue.md(
                 counts_table({k: v for k, v in result.skipped_blocks.items() if v}, "rule", "blocks")
             ),
@@ -65,13 +67,16 @@ def candidate_pairs(
 def scored_pairs(
     config: MatchConfig, standardised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
-    """Every candidate pair with per-field comparison levels, weights, score and decision."""
+    """Every candidate pair with per-field comparison levels, match weights
+    (``w_<field>``, bits), score, match probability and decision; the model
+    (m and u per level) is learned from this run's records."""
     settings = config.settings()
-    levels = compare_pairs(standardised_contacts, candidate_pairs, settings)
-    scored = score_pairs(candidate_pairs, levels, settings)
-    keys = standardised_contacts["record_key"].to_numpy()
-    scored.insert(2, "left_key", keys[scored["left"].to_numpy()] if len(scored) else [])
-    scored.insert(3, "right_key", keys[scored["right"].to_numpy()] if len(scored) else [])
+    result = score_contacts(standardised_contacts, candidate_pairs, settings)
+    scored = result.pairs
+    model = {
+        f"{row.field} {row.level}": {"m": f"{row.m:.4f}", "u": f"{row.u:.2e}", "weight": f"{row.weight:+.2f}"}
+        for row in weights_table(result.parameters).itertuples()
+    }
     return dg.Output(
         scored,
         metadata={
@@ -79,6 +84,8 @@ def scored_pairs(
             "decisions": dg.MetadataValue.md(
                 counts_table(scored["decision"].value_counts().to_dict(), "decision", "pairs")
             ),
+            "model": dg.MetadataValue.md(matrix_table(model, "field level")),
+            "prior": float(result.parameters.prior),
             "settings": dg.MetadataValue.json(json.loads(settings.to_json())),
         },
     )

@@ -44,12 +44,25 @@ def _exact(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     return _equal(a, b, "value")
 
 
+def _generic_flag(a: Columns) -> np.ndarray:
+    flag = a.get("generic")
+    return np.zeros(len(a["value"]), dtype=bool) if flag is None else flag.astype(bool)
+
+
+def _line(a: Columns) -> np.ndarray:
+    line = a.get("line")
+    return np.zeros(len(a["value"]), dtype=bool) if line is None else line == "landline"
+
+
 def _generic(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     """Both share a value that many different people use (a switchboard)."""
-    flag = a.get("generic")
-    if flag is None:
-        return np.zeros(len(a["value"]), dtype=bool)
-    return _equal(a, b, "value") & flag.astype(bool)
+    return _equal(a, b, "value") & _generic_flag(a)
+
+
+def _specific(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    """The same value, and one that identifies: not generic, not a landline
+    (those have levels of their own)."""
+    return _equal(a, b, "value") & ~_generic_flag(a) & ~_line(a)
 
 
 def _pinyin(a: Columns, b: Columns, threshold: float) -> np.ndarray:
@@ -99,8 +112,9 @@ def _part_of_name(a: Columns, b: Columns, threshold: float) -> np.ndarray:
 
 
 def _landline(a: Columns, b: Columns, threshold: float) -> np.ndarray:
-    """The same number, but a landline: shared by an office or a household."""
-    return _equal(a, b, "value") & (a["line"] == "landline")
+    """The same number, but a landline: shared by an office or a household
+    (a landline shared by many names is ``generic`` instead)."""
+    return _equal(a, b, "value") & _line(a) & ~_generic_flag(a)
 
 
 def _initials(a: Columns, b: Columns, threshold: float) -> np.ndarray:
@@ -140,6 +154,7 @@ def _year_off_by_one(a: Columns, b: Columns, threshold: float) -> np.ndarray:
 TESTS: dict[str, Test] = {
     "exact": _exact,
     "generic": _generic,
+    "specific": _specific,
     "pinyin": _pinyin,
     "jaro_winkler": _jaro_winkler,
     "similarity": _similarity,
@@ -157,7 +172,7 @@ TESTS: dict[str, Test] = {
 
 
 #: The key a term-frequency level's shared value is read from.
-TF_KEYS: dict[str, str] = {"exact": "value", "local_part": "local"}
+TF_KEYS: dict[str, str] = {"exact": "value", "specific": "value", "local_part": "local"}
 
 
 class _Rows(dict):
@@ -181,8 +196,9 @@ def level_codes(
     """Level code of each pair (``left[i]``, ``right[i]`` are row positions in
     ``values``, the field's normalised frame): the index into
     ``spec.level_names``, or ``NULL_CODE`` when either value is missing."""
-    columns = {key: values[key].to_numpy(dtype=object) for key in values.columns}
-    levels = spec.definition.levels
+    columns = {key: values[key].to_numpy(dtype=object) for key in values.columns
+               if not key.startswith("_")}
+    levels = spec.levels
     codes = np.full(len(left), NULL_CODE, dtype=np.int8)
     value = columns["value"]
     open_ = np.flatnonzero((value[left] != "") & (value[right] != ""))
@@ -195,3 +211,46 @@ def level_codes(
         codes[open_[held]] = code
         open_ = open_[~held]
     return codes
+
+
+def expand_pairs(
+    owner: np.ndarray, n: int, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every combination of a list-valued field's values for each pair.
+
+    ``owner[row]`` is the record of each value row (sorted by record). Returns
+    (pair number, left row, right row) per combination, built with ``repeat``
+    arithmetic, not a loop over pairs."""
+    counts = np.bincount(owner, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    per_pair = counts[left] * counts[right]
+    pair = np.repeat(np.arange(len(left)), per_pair)
+    # Position of each combination inside its pair: 0 .. per_pair-1.
+    offset = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    width = counts[right][pair]
+    left_rows = starts[left][pair] + offset // np.maximum(width, 1)
+    right_rows = starts[right][pair] + offset % np.maximum(width, 1)
+    return pair, left_rows, right_rows
+
+
+def list_level_codes(
+    spec: FieldSpec, values: pd.DataFrame, owner: np.ndarray, n: int,
+    left: np.ndarray, right: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``level_codes`` for a list-valued field: each pair takes the strongest
+    level (lowest code; ``different`` before ``null``) any of its value
+    combinations reaches. Also returns, per pair, the left value row of that
+    combination (whose value term frequencies are read from), -1 if none."""
+    pair, left_rows, right_rows = expand_pairs(owner, n, left, right)
+    codes = np.full(len(left), NULL_CODE, dtype=np.int8)
+    chosen = np.full(len(left), -1, dtype=np.int64)
+    if len(pair) == 0:
+        return codes, chosen
+    row_codes = level_codes(spec, values, left_rows, right_rows)
+    rank = np.where(row_codes == NULL_CODE, np.iinfo(np.int16).max, row_codes.astype(np.int16))
+    order = np.lexsort((rank, pair))  # by pair, then strongest level first
+    first = order[np.r_[True, pair[order][1:] != pair[order][:-1]]]
+    present = row_codes[first] != NULL_CODE
+    codes[pair[first][present]] = row_codes[first][present]
+    chosen[pair[first][present]] = left_rows[first][present]
+    return codes, chosen

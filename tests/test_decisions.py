@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from matching.cluster import cluster_records
+from matching.contacts import ContactMatchSettings
 from matching.decisions import (
     Decision,
     DecisionError,
@@ -18,7 +19,6 @@ from matching.decisions import (
 )
 from matching.identity import assign_customer_ids, identity_events
 from matching.review import build_review_queue
-from matching.settings import MatchSettings
 from validators.field_values import normalise_field_value
 
 VIEW = StoreView(
@@ -123,10 +123,8 @@ def contacts(*keys: str) -> pd.DataFrame:
 
 def scored(*pairs: tuple[int, int, str, float]) -> pd.DataFrame:
     """Scored pairs as the pipeline makes them: a weight per compared field."""
-    neutral = {f"w_{field}": 0.0 for field in MatchSettings().weights}
-    return pd.DataFrame([{**neutral, "left": a, "right": b, "decision": d, "score": s,
-                          "match_probability": 0.9, "w_name": 5.0, "w_phone": s - 5.0}
-                         for a, b, d, s in pairs])
+    return pd.DataFrame([{"left": a, "right": b, "decision": d, "score": s, "match_probability": 0.9,
+                          "w_name": 5.0, "w_phone": s - 5.0} for a, b, d, s in pairs])
 
 
 def test_ids_over_a_sequence_of_runs_add_merge_split_rerun() -> None:
@@ -137,7 +135,8 @@ def test_ids_over_a_sequence_of_runs_add_merge_split_rerun() -> None:
         frame = contacts(*keys)
         pairs = scored(*pairs).assign(left_key=lambda f: [keys[i] for i in f["left"]],
                                       right_key=lambda f: [keys[i] for i in f["right"]])
-        clusters = cluster_records(frame, pairs, must_link=must, cannot_link=cannot).clusters
+        clusters = cluster_records(frame, pairs, ContactMatchSettings(), must_link=must,
+                                   cannot_link=cannot).clusters
         identity = assign_customer_ids(clusters, previous, reserved=reserved)
         current = clusters.merge(identity.assignments, on="cluster")[["record_key", "customer_id"]]
         return current, identity
