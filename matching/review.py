@@ -67,8 +67,7 @@ def build_review_queue(
     ``settled_pairs`` (record pair → decision) and ``settled_fields`` (customer →
     fields a reviewer chose) are left out: a decided question is not asked again."""
     customer = dict(zip(clusters["record_key"], clusters["customer_id"]))
-    summaries = _summaries(contacts)
-    items = _pair_items(scored, customer, summaries, settled_pairs or {})
+    items = _pair_items(scored, customer, contacts, settled_pairs or {})
     items += _conflict_items(contacts, customer, settled_fields or {})
     frame = pd.DataFrame(items, columns=list(QUEUE_COLUMNS))
     # Pairs first, the strongest (closest to a match) on top; then field conflicts.
@@ -77,40 +76,51 @@ def build_review_queue(
     return frame.sort_values(["_o", "_s", "item_id"]).drop(columns=["_o", "_s"]).reset_index(drop=True)
 
 
-def _summaries(contacts: pd.DataFrame) -> dict[str, str]:
-    """record key → one masked line: name · phone · e-mail · company · city."""
-    parts = []
-    for column in ("name", "phone", "email", "company", "city"):
-        values = contacts[column]
-        parts.append([mask_value(column, v) if pd.notna(v) else None for v in values])
+def evidence_json(frame: pd.DataFrame) -> list[str]:
+    """Per row: the non-zero match weights (``w_<field>`` columns) as sorted JSON."""
+    columns = [c for c in frame.columns if c.startswith("w_")]
+    names = [c[2:] for c in columns]
+    values = frame[columns].to_numpy(dtype=float).round(2) if columns else [[]] * len(frame)
+    return [json.dumps({n: float(v) for n, v in zip(names, row) if v == v and v != 0.0}, sort_keys=True)
+            for row in values]
+
+
+def _summaries(contacts: pd.DataFrame, keys: set[str]) -> dict[str, str]:
+    """record key → one masked line: name · phone · e-mail · company · city (only ``keys``)."""
+    chosen = contacts[contacts["record_key"].isin(keys)]
+    columns = ("name", "phone", "email", "company", "city")
     lines = {}
-    for i, key in enumerate(contacts["record_key"]):
-        shown = [p[i] for p in parts if p[i]]
-        lines[key] = f"{key} · " + (" · ".join(shown) if shown else "(no details)")
+    for row in zip(chosen["record_key"], *(chosen[c] for c in columns)):
+        shown = [mask_value(c, v) for c, v in zip(columns, row[1:]) if pd.notna(v)]
+        lines[row[0]] = f"{row[0]} · " + (" · ".join(shown) if shown else "(no details)")
     return lines
 
 
-def _pair_items(scored: pd.DataFrame, customer: Mapping[str, str], summaries: Mapping[str, str],
+def _pair_items(scored: pd.DataFrame, customer: Mapping[str, str], contacts: pd.DataFrame,
                 settled: Mapping[tuple[str, str], int]) -> list[dict]:
     grey = scored[scored["decision"] == REVIEW]
-    weights = [c for c in grey.columns if c.startswith("w_")]
-    items = []
-    for row in grey.itertuples(index=False):
-        left, right = sorted((row.left_key, row.right_key))
-        if (left, right) in settled or customer.get(left) == customer.get(right):
-            continue
-        evidence = {c[2:]: round(float(getattr(row, c)), 2) for c in weights
-                    if pd.notna(getattr(row, c)) and float(getattr(row, c)) != 0.0}
-        items.append({
+    if grey.empty:
+        return []
+    lefts = grey["left_key"].astype(str).to_numpy()
+    rights = grey["right_key"].astype(str).to_numpy()
+    first = [min(a, b) for a, b in zip(lefts, rights)]
+    second = [max(a, b) for a, b in zip(lefts, rights)]
+    open_ = [(a, b) not in settled and customer.get(a) != customer.get(b) for a, b in zip(first, second)]
+    grey = grey[open_]
+    first = [k for k, keep in zip(first, open_) if keep]
+    second = [k for k, keep in zip(second, open_) if keep]
+    summaries = _summaries(contacts, set(first) | set(second))
+    return [
+        {
             "item_id": item_id("RV", left, right), "kind": PAIR,
             "left_record": left, "right_record": right,
             "left_customer_id": customer.get(left), "right_customer_id": customer.get(right),
-            "field": None, "score": round(float(row.score), 3),
+            "field": None, "score": round(float(score), 3),
             "left_masked": summaries[left], "right_masked": summaries[right],
-            "left_value": None, "right_value": None,
-            "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
-        })
-    return items
+            "left_value": None, "right_value": None, "evidence": evidence,
+        }
+        for left, right, score, evidence in zip(first, second, grey["score"], evidence_json(grey))
+    ]
 
 
 def _conflict_items(contacts: pd.DataFrame, customer: Mapping[str, str],
