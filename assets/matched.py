@@ -7,14 +7,16 @@ import pandas as pd
 
 from matching.cluster import cluster_records
 from matching.contacts import ContactMatchSettings, block_contacts, score_contacts, weights_table
-from matching.identity import assign_customer_ids
+from matching.decisions import apply_overrides
+from matching.identity import assign_customer_ids, find_merges
 from matching.settings import SurvivorshipSettings
 from matching.survivorship import select_survivors
 
 from .errors import masked_errors
 from .metadata import counts_table, matrix_table
 from .resources import CrmStore
-from .store import load_previous_xref
+from .review import review_constraints
+from .store import load_aliases, load_previous_xref
 
 MATCH_GROUP = "match"
 _GOLDEN_FIELDS = ("name", "phone", "email", "company", "city", "address", "birth_date")
@@ -100,14 +102,19 @@ def contact_clusters(
 ) -> dg.Output[pd.DataFrame]:
     """Records grouped into customers (constrained clustering), each with its
     stable customer id (inherited from the store where the customer existed)."""
-    result = cluster_records(standardised_contacts, scored_pairs, config.settings())
-    previous = load_previous_xref(store.engine())
-    identity = assign_customer_ids(result.clusters, previous)
+    engine = store.engine()
+    decided = review_constraints(engine)  # reviewers' decisions win over scores
+    result = cluster_records(standardised_contacts, scored_pairs, config.settings(),
+                             must_link=decided.must_link, cannot_link=decided.cannot_link)
+    previous = load_previous_xref(engine)
+    identity = assign_customer_ids(result.clusters, previous, reserved=load_aliases(engine))
     clusters = result.clusters.merge(identity.assignments, on="cluster")
     clusters = clusters.merge(
         standardised_contacts[["record_key", "source_system", "source_record_id"]], on="record_key"
     )
     sizes = clusters.groupby("cluster").size()
+    for problem in decided.contradictions:  # kept apart loses: must-links are applied first
+        context.log.warning(f"review decisions disagree: {problem}")
     context.log.info(
         f"{len(clusters)} records → {len(sizes)} customers; "
         f"{len(result.refused_edges)} matched pairs kept apart by contradictions"
@@ -123,6 +130,9 @@ def contact_clusters(
                 counts_table(sizes.value_counts().sort_index().to_dict(), "records per customer", "customers")
             ),
             "pairs_refused_by_constraints": len(result.refused_edges),
+            "review_decisions_honoured": len(decided.applied),
+            "must_links_from_reviewers": len(decided.must_link),
+            "cannot_links_from_reviewers": len(decided.cannot_link),
             "ids_kept_from_store": int(identity.assignments["customer_id"].isin(previous["customer_id"]).sum()),
             "ids_merged_away": len(identity.merged),
             "ids_retired": len(identity.retired),
@@ -134,18 +144,29 @@ def contact_clusters(
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
 @masked_errors
 def golden_customers(
-    standardised_contacts: pd.DataFrame, contact_clusters: pd.DataFrame
+    store: CrmStore, standardised_contacts: pd.DataFrame, contact_clusters: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
     """One golden record per customer: each field chosen by its survivorship rule,
-    with the winning source record kept as provenance."""
+    with the winning source record kept as provenance; a value a reviewer chose
+    (choose_value) wins over the rule."""
     settings = SurvivorshipSettings()
     golden = select_survivors(standardised_contacts, contact_clusters, settings)
+    engine = store.engine()
+    overrides = review_constraints(engine).overrides
+    if overrides:  # a choice made for a customer that merged this run follows it
+        moved = find_merges(load_previous_xref(engine), contact_clusters[["record_key", "customer_id"]])
+        into = dict(zip(moved["old_customer_id"], moved["customer_id"]))
+        followed: dict[str, dict] = {}
+        for customer, fields in overrides.items():
+            followed.setdefault(into.get(customer, customer), {}).update(fields)
+        golden = apply_overrides(golden, followed)
     combos = golden["source_systems"].value_counts().to_dict()
     return dg.Output(
         golden,
         metadata={
             "dagster/row_count": len(golden),
             "customers_by_sources": dg.MetadataValue.md(counts_table(combos, "sources", "customers")),
+            "values_chosen_by_reviewers": sum(len(f) for f in overrides.values()),
             "field_completeness": dg.MetadataValue.md(
                 matrix_table(
                     {"filled": {c: f"{golden[c].notna().mean():.0%}" for c in _GOLDEN_FIELDS}}, "share"
