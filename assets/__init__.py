@@ -7,12 +7,14 @@ from .matched import candidate_pairs, contact_clusters, golden_customers, scored
 from .profiles import customer_profiles
 from .published import crm_export, crm_store
 from .quality import QUALITY_CHECKS, quality_scorecard, quality_validation
-from .resources import CrmStore, QualitySettings, SourcesFolder
+from .resources import CrmStore, DecisionsFolder, QualitySettings, SourcesFolder
+from .review import customer_links, merge_review_queue
 from .standardised import standardise
 
 ALL_ASSETS = [*RAW_ASSETS, standardise, candidate_pairs, scored_pairs, contact_clusters,
-              golden_customers, customer_profiles, quality_scorecard, quality_validation, crm_store,
+              golden_customers, merge_review_queue, customer_links, customer_profiles, quality_scorecard, quality_validation, crm_store,
               crm_export]
 ALL_CHECKS = [*ASSET_CHECKS, *QUALITY_CHECKS]
 
-__all__ = ["ALL_ASSETS", "ALL_CHECKS", "ComputeEngine", "CrmStore", "QualitySettings", "SourceBatch", "SourcesFolder"]
+__all__ = ["ALL_ASSETS", "ALL_CHECKS", "ComputeEngine", "CrmStore", "DecisionsFolder", "QualitySettings",
+           "SourceBatch", "SourcesFolder"]

@@ -7,9 +7,9 @@ where they are called. Two shapes of work are farmed out:
 - ``distinct_mapper()``: the standardiser's normalisers over distinct raw values
   (phones, e-mails, names, companies, regions …), in partitions of
   ``partition_size`` values;
-- ``map_pair_chunks(fn, contacts, pairs, ...)``: a pure function of
-  (contacts, a chunk of candidate pairs) — pair comparison — over chunks of
-  ``partition_size`` pairs, the contacts sent to every worker once.
+- ``pair_comparer(compare)``: the matching engine's pair comparison over chunks of
+  ``partition_size`` candidate pairs, the prepared contacts sent to every worker
+  once.
 
 Results are gathered in input order, so both engines give identical frames
 (``tests/test_dask_engine.py`` runs the pipeline both ways on the sample data).
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 import dagster as dg
-import pandas as pd
+import numpy as np
 from pydantic import Field, PrivateAttr
 
 from validators.distinct import Mapper, in_process
@@ -103,16 +103,27 @@ class ComputeEngine(dg.ConfigurableResource):
         futures = client.map(in_process, [fn] * len(chunks), chunks, pure=False)
         return [result for chunk in client.gather(futures) for result in chunk]
 
-    def map_pair_chunks(
-        self, fn: Callable[..., pd.DataFrame], contacts: pd.DataFrame, pairs: pd.DataFrame, *args: Any
-    ) -> pd.DataFrame:
-        """``fn(contacts, pairs, *args)``; with Dask, over chunks of ``pairs`` on the
-        cluster and concatenated in order. ``fn`` must treat pairs independently
-        (each output row depends only on its own pair and on ``contacts``)."""
-        if self.resolved_engine() == "pandas" or len(pairs) <= self.partition_size:
-            return fn(contacts, pairs, *args)
+    def pair_comparer(self, compare: Callable) -> Callable:
+        """``compare(shared, left, right) -> (codes, rows)`` — level codes (pairs ×
+        fields) and, per field, one value per pair — as this engine computes it: the
+        function itself in-process; with Dask, over chunks of the ``left``/``right``
+        position arrays on the cluster (``shared`` sent to every worker once), the
+        chunks' results joined in order. Pairs are compared independently, so the
+        joined result is the whole one."""
+        if self.resolved_engine() == "pandas":
+            return compare
+        return lambda shared, left, right: self._compare_in_chunks(compare, shared, left, right)
+
+    def _compare_in_chunks(self, compare: Callable, shared: Any, left: np.ndarray,
+                           right: np.ndarray) -> tuple[np.ndarray, list]:
+        if len(left) <= self.partition_size:
+            return compare(shared, left, right)
         client = self.client()
-        shared = client.scatter(contacts, broadcast=True)
-        chunks = [pairs.iloc[i:i + self.partition_size] for i in range(0, len(pairs), self.partition_size)]
-        futures = [client.submit(fn, shared, chunk, *args, pure=False) for chunk in chunks]
-        return pd.concat(client.gather(futures))
+        remote = client.scatter(shared, broadcast=True)
+        bounds = range(0, len(left), self.partition_size)
+        futures = [client.submit(compare, remote, left[i:i + self.partition_size],
+                                 right[i:i + self.partition_size], pure=False) for i in bounds]
+        parts = client.gather(futures)
+        codes = np.concatenate([c for c, _ in parts])
+        rows = [np.concatenate([r[field] for _, r in parts]) for field in range(len(parts[0][1]))]
+        return codes, rows

@@ -5,37 +5,40 @@ import json
 import dagster as dg
 import pandas as pd
 
-from matching.blocking import block_candidates
 from matching.cluster import cluster_records
-from matching.compare import compare_pairs
-from matching.identity import assign_customer_ids
-from matching.model import score_pairs
-from matching.settings import MatchSettings, SurvivorshipSettings
+from matching.contacts import ContactMatchSettings, block_contacts, score_contacts, weights_table
+from matching.decisions import apply_overrides
+from matching.engine_steps import compare
+from matching.identity import assign_customer_ids, find_merges
+from matching.settings import SurvivorshipSettings
 from matching.survivorship import select_survivors
 
 from .compute import ComputeEngine
 from .errors import masked_errors
 from .metadata import counts_table, matrix_table
 from .resources import CrmStore
-from .store import load_previous_xref
+from .review import review_constraints
+from .store import load_aliases, load_previous_xref
 
 MATCH_GROUP = "match"
 _GOLDEN_FIELDS = ("name", "phone", "email", "company", "city", "address", "birth_date")
 
 
+_DEFAULT = ContactMatchSettings()
+
+
 class MatchConfig(dg.Config):
-    """Thresholds a data engineer may change per run from the Launchpad."""
+    """Thresholds a data engineer may change per run from the Launchpad: a pair
+    at or above ``match_probability`` is one customer, between the two it goes
+    to review. The weights themselves are learned from each run's data."""
 
-    match_threshold: float = MatchSettings.match_threshold
-    review_threshold: float = MatchSettings.review_threshold
-    max_block_size: int = MatchSettings.max_block_size
+    match_probability: float = _DEFAULT.engine.match_probability
+    review_probability: float = _DEFAULT.engine.review_probability
+    max_block_size: int = _DEFAULT.engine.max_block_size
 
-    def settings(self) -> MatchSettings:
-        return MatchSettings(
-            match_threshold=self.match_threshold,
-            review_threshold=self.review_threshold,
-            max_block_size=self.max_block_size,
-        )
+    def settings(self) -> ContactMatchSettings:
+        return _DEFAULT.with_thresholds(self.match_probability, self.review_probability,
+                                        self.max_block_size)
 
 
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
@@ -43,15 +46,17 @@ class MatchConfig(dg.Config):
 def candidate_pairs(
     context: dg.AssetExecutionContext, config: MatchConfig, standardised_contacts: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
-    """Record pairs sharing a blocking key (phone, email, resident id, name, pinyin …)."""
-    result = block_candidates(standardised_contacts, config.settings())
+    """Record pairs sharing a blocking key (phone, email, resident id, pinyin
+    letters of the name, name + birth year, company + surname …)."""
+    result = block_contacts(standardised_contacts, config.settings())
     pairs = result.pairs
-    by_rule = pairs["blocked_on"].str.split(",").explode().value_counts().to_dict() if len(pairs) else {}
     return dg.Output(
         pairs,
         metadata={
             "dagster/row_count": len(pairs),
-            "pairs_per_rule": dg.MetadataValue.md(counts_table(by_rule, "blocking rule", "pairs")),
+            "pairs_per_rule": dg.MetadataValue.md(
+                counts_table(result.pairs_per_rule, "blocking rule", "pairs")
+            ),
             "oversized_blocks_skipped": dg.MetadataValue.md(
                 counts_table({k: v for k, v in result.skipped_blocks.items() if v}, "rule", "blocks")
             ),
@@ -67,14 +72,18 @@ def scored_pairs(
     standardised_contacts: pd.DataFrame,
     candidate_pairs: pd.DataFrame,
 ) -> dg.Output[pd.DataFrame]:
-    """Every candidate pair with per-field comparison levels, weights, score and decision."""
+    """Every candidate pair with per-field comparison levels, match weights
+    (``w_<field>``, bits), score, match probability and decision; the model
+    (m and u per level) is learned from this run's records."""
     settings = config.settings()
     # Pair comparison is per pair: on engine dask, chunks of pairs run on the cluster.
-    levels = compute.map_pair_chunks(compare_pairs, standardised_contacts, candidate_pairs, settings)
-    scored = score_pairs(candidate_pairs, levels, settings)
-    keys = standardised_contacts["record_key"].to_numpy()
-    scored.insert(2, "left_key", keys[scored["left"].to_numpy()] if len(scored) else [])
-    scored.insert(3, "right_key", keys[scored["right"].to_numpy()] if len(scored) else [])
+    result = score_contacts(standardised_contacts, candidate_pairs, settings,
+                            compare_with=compute.pair_comparer(compare))
+    scored = result.pairs
+    model = {
+        f"{row.field} {row.level}": {"m": f"{row.m:.4f}", "u": f"{row.u:.2e}", "weight": f"{row.weight:+.2f}"}
+        for row in weights_table(result.parameters).itertuples()
+    }
     return dg.Output(
         scored,
         metadata={
@@ -82,6 +91,8 @@ def scored_pairs(
             "decisions": dg.MetadataValue.md(
                 counts_table(scored["decision"].value_counts().to_dict(), "decision", "pairs")
             ),
+            "model": dg.MetadataValue.md(matrix_table(model, "field level")),
+            "prior": float(result.parameters.prior),
             "settings": dg.MetadataValue.json(json.loads(settings.to_json())),
         },
     )
@@ -98,14 +109,19 @@ def contact_clusters(
 ) -> dg.Output[pd.DataFrame]:
     """Records grouped into customers (constrained clustering), each with its
     stable customer id (inherited from the store where the customer existed)."""
-    result = cluster_records(standardised_contacts, scored_pairs, config.settings())
-    previous = load_previous_xref(store.engine())
-    identity = assign_customer_ids(result.clusters, previous)
+    engine = store.engine()
+    decided = review_constraints(engine)  # reviewers' decisions win over scores
+    result = cluster_records(standardised_contacts, scored_pairs, config.settings(),
+                             must_link=decided.must_link, cannot_link=decided.cannot_link)
+    previous = load_previous_xref(engine)
+    identity = assign_customer_ids(result.clusters, previous, reserved=load_aliases(engine))
     clusters = result.clusters.merge(identity.assignments, on="cluster")
     clusters = clusters.merge(
         standardised_contacts[["record_key", "source_system", "source_record_id"]], on="record_key"
     )
     sizes = clusters.groupby("cluster").size()
+    for problem in decided.contradictions:  # kept apart loses: must-links are applied first
+        context.log.warning(f"review decisions disagree: {problem}")
     context.log.info(
         f"{len(clusters)} records → {len(sizes)} customers; "
         f"{len(result.refused_edges)} matched pairs kept apart by contradictions"
@@ -121,6 +137,9 @@ def contact_clusters(
                 counts_table(sizes.value_counts().sort_index().to_dict(), "records per customer", "customers")
             ),
             "pairs_refused_by_constraints": len(result.refused_edges),
+            "review_decisions_honoured": len(decided.applied),
+            "must_links_from_reviewers": len(decided.must_link),
+            "cannot_links_from_reviewers": len(decided.cannot_link),
             "ids_kept_from_store": int(identity.assignments["customer_id"].isin(previous["customer_id"]).sum()),
             "ids_merged_away": len(identity.merged),
             "ids_retired": len(identity.retired),
@@ -132,18 +151,29 @@ def contact_clusters(
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
 @masked_errors
 def golden_customers(
-    standardised_contacts: pd.DataFrame, contact_clusters: pd.DataFrame
+    store: CrmStore, standardised_contacts: pd.DataFrame, contact_clusters: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
     """One golden record per customer: each field chosen by its survivorship rule,
-    with the winning source record kept as provenance."""
+    with the winning source record kept as provenance; a value a reviewer chose
+    (choose_value) wins over the rule."""
     settings = SurvivorshipSettings()
     golden = select_survivors(standardised_contacts, contact_clusters, settings)
+    engine = store.engine()
+    overrides = review_constraints(engine).overrides
+    if overrides:  # a choice made for a customer that merged this run follows it
+        moved = find_merges(load_previous_xref(engine), contact_clusters[["record_key", "customer_id"]])
+        into = dict(zip(moved["old_customer_id"], moved["customer_id"]))
+        followed: dict[str, dict] = {}
+        for customer, fields in overrides.items():
+            followed.setdefault(into.get(customer, customer), {}).update(fields)
+        golden = apply_overrides(golden, followed)
     combos = golden["source_systems"].value_counts().to_dict()
     return dg.Output(
         golden,
         metadata={
             "dagster/row_count": len(golden),
             "customers_by_sources": dg.MetadataValue.md(counts_table(combos, "sources", "customers")),
+            "values_chosen_by_reviewers": sum(len(f) for f in overrides.values()),
             "field_completeness": dg.MetadataValue.md(
                 matrix_table(
                     {"filled": {c: f"{golden[c].notna().mean():.0%}" for c in _GOLDEN_FIELDS}}, "share"

@@ -5,13 +5,14 @@ from datetime import UTC, datetime
 import dagster as dg
 import pandas as pd
 
-from matching.identity import find_merges
+from matching.identity import find_merges, identity_events
 from matching.profile import CustomerProfiles
 
 from .errors import masked_errors
 from .export import export_changes
 from .metadata import matrix_table
 from .resources import CrmStore, output_dir
+from .review import review_constraints
 from .store import count_rows, load_previous_xref, publish
 
 PUBLISH_GROUP = "publish"
@@ -28,9 +29,9 @@ PUBLISH_GROUP = "publish"
     )],
     # Not read here, but its blocking check (crm_batch_expectations) must pass first.
     deps=["quality_validation"],
-    description="The CRM store: golden_customer, customer_xref and quarantine, "
-    "replaced by this run's result in one transaction (unchanged rows untouched), "
-    "plus the run's quality_metric rows.",
+    description="The CRM store: golden_customer, customer_xref and quarantine, the 360° tables, "
+    "customer links and the review queue, replaced by this run's result in one transaction "
+    "(unchanged rows untouched), plus the run's quality_metric rows, id aliases and audit events.",
 )
 @masked_errors
 def crm_store(
@@ -41,6 +42,8 @@ def crm_store(
     quarantined_records: pd.DataFrame,
     quality_scorecard: pd.DataFrame,
     customer_profiles: CustomerProfiles,
+    merge_review_queue: pd.DataFrame,
+    customer_links: pd.DataFrame,
 ) -> dg.MaterializeResult:
     engine = store.engine()
     xref = contact_clusters[["source_system", "source_record_id", "customer_id", "match_score"]]
@@ -62,8 +65,12 @@ def crm_store(
             "customer_tag": customer_profiles.tags,
             "customer_consent": customer_profiles.consent,
             "customer_grade": customer_profiles.grades,
+            "customer_link": customer_links,
         },
         run_id=context.run_id,
+        review_items=merge_review_queue,
+        events=identity_events(previous, current),
+        applied_decisions=review_constraints(engine).applied,
     )
     counts = count_rows(engine)
     keys = contact_clusters["source_system"] + ":" + contact_clusters["source_record_id"]
@@ -100,6 +107,8 @@ def crm_store(
             "ids_merged_into_others": report.merged_ids,
             "quality_metrics_recorded": report.metric_rows,
             "crm_changes_logged": report.changes_logged,
+            "audit_events_logged": report.events_logged,
+            "review_items_open": len(merge_review_queue),
         }
     )
 

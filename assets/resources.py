@@ -52,6 +52,20 @@ class SourcesFolder(dg.ConfigurableResource):
         return output_dir() / "cache" / "ingest" / tag
 
 
+class DecisionsFolder(dg.ConfigurableResource):
+    """Where ops drop review-decision CSV files for the decisions sensor."""
+
+    path: str | None = Field(
+        default=None,
+        description="Folder watched for *.csv files of review decisions. "
+        "Default: $CUSTOMER_DECISIONS_DIR, else output/decisions.",
+    )
+
+    def root(self) -> Path:
+        chosen = self.path or os.environ.get("CUSTOMER_DECISIONS_DIR") or output_dir() / "decisions"
+        return Path(chosen).expanduser().resolve()
+
+
 class CrmStore(dg.ConfigurableResource):
     """The CRM store, by SQLAlchemy URL (SQLite by default, PostgreSQL in production)."""
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .fields import FieldSpec
-from .normalise import PERSON
+from .normalise import OWNER, PERSON, owners
 
 #: A pair records the rules that proposed it as bits of one int64.
 MAX_RULES = 62
@@ -54,7 +54,7 @@ def derive_blocking_rules(specs: list[FieldSpec]) -> tuple[BlockingRule, ...]:
             rules.append(BlockingRule(name, tuple(parts)))
 
     for spec in specs:
-        for key in spec.definition.blocking:
+        for key in spec.blocking:
             add((spec.column, key))
     names = [s for s in specs if s.definition.person_name]
     if len(names) > 1:
@@ -88,24 +88,32 @@ def blocking_keys(keys: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     for name, frame in keys.items():
         if "generic" in frame.columns:
             frame = frame.copy()
-            frame.loc[frame["generic"], [c for c in frame.columns if c != "generic"]] = ""
+            frame.loc[frame["generic"], [c for c in frame.columns if c not in ("generic", OWNER)]] = ""
         out[name] = frame
     return out
 
 
-def rule_keys(rule: BlockingRule, keys: dict[str, pd.DataFrame]) -> np.ndarray:
-    """The rule's key per record, ``""`` where any part is missing."""
+def rule_keys(rule: BlockingRule, keys: dict[str, pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """The rule's keys and the record each belongs to, ``""`` where any part
+    is missing. A list-valued field gives one key per value (at most one
+    list-valued part per rule: the other parts are read per record)."""
+    listed = [field for field, _ in rule.parts if OWNER in keys[field].columns]
+    if len(listed) > 1:
+        raise ValueError(f"blocking rule {rule.name}: more than one list-valued field")
+    record = owners(keys[listed[0]]) if listed else None
     out: np.ndarray | None = None
     missing: np.ndarray | None = None
     for field, key in rule.parts:
         values = keys[field][key].to_numpy(dtype=object)
+        if record is not None and field not in listed:
+            values = values[record]
         empty = values == ""
         missing = empty if missing is None else missing | empty
         out = values if out is None else out + "\x1f" + values
     assert out is not None and missing is not None
     out = out.copy()
     out[missing] = ""
-    return out
+    return out, (record if record is not None else np.arange(len(out), dtype=np.int64))
 
 
 def block_pairs(
@@ -113,17 +121,20 @@ def block_pairs(
     rules: tuple[BlockingRule, ...],
     dataset: np.ndarray | None,
     max_block_size: int,
+    records: int | None = None,
 ) -> Candidates:
     """Candidate pairs of every rule, each pair once. ``dataset`` (one label per
     record) switches to link mode: only pairs across datasets are kept."""
-    n = len(next(iter(keys.values())))
+    n = records if records is not None else len(
+        next(frame for frame in keys.values() if OWNER not in frame.columns))
     codes: list[np.ndarray] = []
     bits: list[np.ndarray] = []
     per_rule: dict[str, int] = {}
     skipped: dict[str, int] = {}
     for number, rule in enumerate(rules):
-        frame = pd.DataFrame({"key": rule_keys(rule, keys), "pos": np.arange(n)})
-        frame = frame[frame["key"] != ""]
+        key, record = rule_keys(rule, keys)
+        frame = pd.DataFrame({"key": key, "pos": record})
+        frame = frame[frame["key"] != ""].drop_duplicates()
         sizes = frame.groupby("key")["pos"].transform("size")
         skipped[rule.name] = int(frame.loc[sizes > max_block_size, "key"].nunique())
         frame = frame[(sizes > 1) & (sizes <= max_block_size)]

@@ -19,45 +19,32 @@ never values, so a caller can log it without leaking data.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
-from .candidates import BlockingRule, block_pairs, blocking_keys, derive_blocking_rules, rule_names
+from .candidates import rule_names
 from .engine_settings import EngineSettings
-from .estimate import FieldParameters, initial_m, sample_pairs, term_frequencies
+from .engine_steps import (
+    DATASETS,
+    ModelParameters,
+    compare,
+    find_candidates,
+    fit_model,
+    prepare,
+    score,
+)
 from .fields import FieldSpec
-from .levels import TF_KEYS, level_codes
 from .link_cluster import cluster_pairs
-from .model import MATCH
-from .normalise import normalise_fields, resident_ids
-from .scoring import explain, field_weights, scored_frame
-from .train import train
+from .normalise import resident_ids
+from .scoring import explain
 
-DATASETS = ("left", "right")
+__all__ = ["DATASETS", "LinkResult", "ModelParameters", "link_records"]
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class ModelParameters:
-    """What the engine learned from the data: m and u per field, the share of
-    matches among candidates (λ) and the prior that two random records match."""
-
-    fields: tuple[FieldParameters, ...]
-    proportion: float
-    prior: float
-    em_iterations: int
-    em_sessions: int
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -112,64 +99,6 @@ def _records(frames: Sequence[pd.DataFrame], specs: Sequence[FieldSpec], id_colu
     return data, pd.concat(ids, ignore_index=True), dataset
 
 
-def _rule_fields(rules: Sequence[BlockingRule], specs: Sequence[FieldSpec]) -> list[set[int]]:
-    """The field positions each blocking rule reads (the person key reads every name field)."""
-    position = {s.column: i for i, s in enumerate(specs)}
-    names = {i for i, s in enumerate(specs) if s.definition.person_name}
-    return [
-        set().union(*({position[f]} if f in position else names for f, _ in rule.parts))
-        for rule in rules
-    ]
-
-
-def _codes(specs, keys, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    if len(left) == 0:
-        return np.zeros((0, len(specs)), dtype=np.int8)
-    return np.column_stack([level_codes(s, keys[s.column], left, right) for s in specs])
-
-
-def _score(specs, keys, codes, left, right, parameters: ModelParameters,
-           settings: EngineSettings, entity: np.ndarray | None) -> pd.DataFrame:
-    """Weights, score and decision of each candidate pair; with ``entity``
-    (preliminary clusters) exact matches are weighed by term frequency."""
-    levels, weights = {}, {}
-    forced = np.zeros(len(left), dtype=bool)
-    for f, (spec, params) in enumerate(zip(specs, parameters.fields)):
-        frequencies: dict[int, tuple[np.ndarray, float]] = {}
-        for number, level in enumerate(spec.definition.levels):
-            if entity is not None and level.tf:
-                values = keys[spec.column][TF_KEYS[level.test]]
-                table = term_frequencies(values, entity)
-                per_pair = values.map(table).fillna(0.0).to_numpy(dtype=float)[left]
-                frequencies[number] = (per_pair, float((table**2).sum()))
-        weights[spec.column] = field_weights(codes[:, f], params, frequencies,
-                                             settings.tf_minimum_u)
-        levels[spec.column] = pd.Categorical.from_codes(codes[:, f] + 1, ["null", *spec.level_names])
-        if settings.resident_id_rule and "resident_id" in keys[spec.column].columns:
-            resident = keys[spec.column]["resident_id"].to_numpy(dtype=object)
-            forced |= (resident[left] == resident[right]) & (resident[left] != "")
-    prior = parameters.prior
-    return scored_frame(pd.DataFrame({"left": left, "right": right}), levels, weights,
-                        float(np.log2(prior / (1 - prior))), forced,
-                        settings.match_probability, settings.review_probability)
-
-
-def _fit(specs, codes, sample_codes, masks, rules, n, dataset, settings: EngineSettings):
-    """Train m, u and the prior; the parameters as a serialisable object."""
-    total_pairs = n * (n - 1) // 2 if dataset is None else int(
-        (dataset == DATASETS[0]).sum() * (dataset == DATASETS[1]).sum())
-    trained = train(codes, masks, _rule_fields(rules, specs), sample_codes,
-                    [len(s.level_names) for s in specs], [initial_m(s) for s in specs],
-                    total_pairs, settings)
-    parameters = ModelParameters(
-        tuple(FieldParameters(s.column, s.kind, s.level_names, tuple(map(float, m)),
-                              tuple(map(float, u)))
-              for s, m, u in zip(specs, trained.m, trained.u)),
-        trained.proportion, trained.prior, trained.iterations, trained.sessions,
-    )
-    return trained, parameters
-
-
 def _readable(scored: pd.DataFrame, masks: pd.Series, rules, ids: pd.Series,
               dataset: np.ndarray | None) -> pd.DataFrame:
     """Record ids (and datasets) of both sides and the rules that proposed each pair."""
@@ -182,14 +111,6 @@ def _readable(scored: pd.DataFrame, masks: pd.Series, rules, ids: pd.Series,
         scored.insert(0, "dataset_l", dataset[left])
         scored.insert(1, "dataset_r", dataset[right])
     return scored
-
-
-def _components(n: int, scored: pd.DataFrame) -> np.ndarray:
-    """Connected components of the matched pairs: a rough grouping into
-    entities, good enough to count a value once per entity for term frequencies."""
-    matched = scored[scored["decision"] == MATCH]
-    graph = coo_matrix((np.ones(len(matched)), (matched["left"], matched["right"])), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
 
 
 def link_records(
@@ -205,25 +126,24 @@ def link_records(
     specs = list(specs)
     data, ids, dataset = _records(frames, specs, id_column)
     n = len(data)
-    keys = normalise_fields(data, specs, settings.generic_min_names)
+    prepared = prepare(data, specs, settings, dataset)
+    keys = prepared.keys
     generic = sum(int(k["generic"].sum()) for k in keys.values() if "generic" in k.columns)
     watch.lap("normalise", f"{n:,} records, {len(specs)} fields, {generic:,} records with a generic value")
 
-    rules = derive_blocking_rules(specs)
-    candidates = block_pairs(blocking_keys(keys), rules, dataset, settings.max_block_size)
+    candidates = find_candidates(prepared, settings)
+    rules = candidates.rules
     left, right = candidates.pairs["left"].to_numpy(), candidates.pairs["right"].to_numpy()
     watch.lap("blocking", f"{len(left):,} candidate pairs from {len(rules)} rules, "
               f"{sum(candidates.skipped_blocks.values()):,} oversized blocks skipped")
 
-    sample_left, sample_right = sample_pairs(n, dataset, settings.u_sample_pairs, settings.seed)
-    sample_codes = _codes(specs, keys, sample_left, sample_right)
-    codes = _codes(specs, keys, left, right)
-    watch.lap("compare", f"{len(left):,} candidate and {len(sample_left):,} random pairs")
+    codes, rows = compare(prepared, left, right)
+    watch.lap("compare", f"{len(left):,} candidate pairs")
 
-    trained, parameters = _fit(specs, codes, sample_codes, candidates.pairs["rules"].to_numpy(),
-                               rules, n, dataset, settings)
-    watch.lap("train", f"{trained.sessions} EM sessions, {trained.iterations} iterations, "
-              f"λ={trained.proportion:.4f}, expected matches {trained.expected_matches:,.0f}")
+    parameters = fit_model(prepared, candidates, settings, codes)
+    watch.lap("train", f"{parameters.em_sessions} EM sessions, {parameters.em_iterations} "
+              f"iterations, λ={parameters.proportion:.4f}, expected matches "
+              f"{parameters.expected_matches:,.0f}")
 
     internal = ids.to_numpy(dtype=object)
     if dataset is not None:
@@ -231,10 +151,7 @@ def link_records(
     resident = resident_ids(keys, specs, n)
     columns = [s.column for s in specs]
     one_per_dataset = dataset if settings.one_per_dataset else None
-    scored = _score(specs, keys, codes, left, right, parameters, settings, None)
-    if settings.term_frequency:
-        entity = _components(n, scored)
-        scored = _score(specs, keys, codes, left, right, parameters, settings, entity)
+    scored = score(prepared, candidates.pairs, parameters, settings, codes, rows)
     clustered = cluster_pairs(internal, scored, columns, settings.contradiction_weight,
                               resident_ids=resident, dataset=one_per_dataset)
     entity = clustered.clusters["cluster"].to_numpy()

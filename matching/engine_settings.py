@@ -1,7 +1,6 @@
 """Settings of the general matching engine (``matching.engine``), as data.
 
-Unlike ``MatchSettings`` (hand-set weights for the contacts pipeline), nothing
-here is a weight: weights are estimated from each data set. What is left are
+Nothing here is a weight: weights are estimated from each data set. What is left are
 the decisions a person owns (how sure is "same"), the work limits, and the
 seed that makes a run repeatable. The object is frozen and round-trips through
 JSON so a run's settings can be stored beside its output.
@@ -34,7 +33,11 @@ class EngineSettings:
     em_start_proportion: float = 0.1
     em_max_iterations: int = 200
     em_tolerance: float = 1e-6
-    em_pseudo_count: float = 1.0
+    em_pseudo_count: float = 10.0
+    #: Weight, in pairs, of the reference u of each level (``Level.u_prior``)
+    #: and of the reference prior (one match per record): enough to keep a
+    #: handful of records sane, nothing beside a sample of 500,000 pairs.
+    prior_pairs: float = 100.0
     #: Weigh exact matches on name/text/email/phone/company/postcode fields by
     #: how common the value is.
     term_frequency: bool = True
@@ -51,6 +54,25 @@ class EngineSettings:
     #: Two records with the same valid PRC resident id are one person, whatever
     #: the other fields say.
     resident_id_rule: bool = True
+    #: Columns whose equal (normalised, non-empty) values make two records one
+    #: entity whatever else differs: an id the source system itself issues per
+    #: person, such as a WeCom external contact id.
+    deterministic_fields: tuple[str, ...] = ()
+    #: A pair whose fields other than the person's name add less than this
+    #: many bits in its favour is at most ``review``: namesakes are common, so
+    #: a shared name with nothing else in common is for a person to decide.
+    #: 0 turns the rule off.
+    min_other_evidence: float = 1.0
+    #: A pair whose person names clearly differ (both present, no name level
+    #: holds) is at most ``review`` unless a deterministic rule holds: relatives
+    #: share a phone and colleagues a switchboard, and a shared number says
+    #: nothing about which of them a record is.
+    names_differ_review: bool = False
+    #: A pair whose evidence besides the name is only a shared line (a
+    #: landline, a generic number: ``Level.shared``) is at most ``review``
+    #: unless its names add at least this many bits: a household or an office
+    #: shares the line, the name tells which of them a record is. 0: off.
+    shared_line_name_evidence: float = 0.0
     #: Link mode: never put two records of the same dataset in one cluster.
     one_per_dataset: bool = True
 
@@ -71,4 +93,6 @@ class EngineSettings:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown engine settings: {', '.join(unknown)}")
+        if "deterministic_fields" in data:
+            data["deterministic_fields"] = tuple(data["deterministic_fields"])
         return cls(**data)

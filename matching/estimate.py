@@ -104,27 +104,41 @@ def sample_pairs(
 
 
 def estimate_u(
-    codes: np.ndarray, level_counts: list[int], non_match: np.ndarray | None = None
+    codes: np.ndarray, level_counts: list[int], non_match: np.ndarray | None = None,
+    reference: list[np.ndarray] | None = None, reference_pairs: float = 0.0,
 ) -> list[np.ndarray]:
-    """u per field from the random pairs' level codes (pairs × fields). A level
-    never seen among random pairs gets half a pair, not zero, so no weight is
-    infinite. ``non_match`` (a probability per pair) discounts the random
-    pairs that are in fact matches: in a small file full of duplicates they are
-    common enough to make a shared phone look like chance."""
+    """u per field from the random pairs' level codes (pairs × fields).
+    ``non_match`` (a probability per pair) discounts the random pairs that are
+    in fact matches: in a small file full of duplicates they are common enough
+    to make a shared phone look like chance. ``reference`` u (``reference_u``)
+    is added as ``reference_pairs`` pairs' worth of prior counts (a Dirichlet
+    prior); without it a level never seen among random pairs gets half a pair,
+    so no weight is infinite."""
     weight = np.ones(len(codes)) if non_match is None else non_match
     out = []
     for f, k in enumerate(level_counts):
         column = codes[:, f]
         present = column != NULL_CODE
         seen = np.bincount(column[present].astype(np.int64), weights=weight[present], minlength=k)[:k]
-        counts = np.maximum(seen, 0.5)
+        if reference is not None and reference_pairs > 0:
+            counts = seen + reference_pairs * reference[f]
+        else:
+            counts = np.maximum(seen, 0.5)
         out.append(counts / counts.sum())
     return out
 
 
+def reference_u(spec: FieldSpec) -> np.ndarray:
+    """The kind's reference u per level (``Level.u_prior``), ``different`` the rest."""
+    agree = np.array([level.u_prior for level in spec.levels], dtype=float)
+    return np.append(agree, max(1.0 - agree.sum(), 0.5))
+
+
 def initial_m(spec: FieldSpec) -> np.ndarray:
-    """Start EM from "a match mostly agrees exactly, sometimes nearly, rarely not"."""
-    levels = spec.definition.levels
+    """Start EM from "a match mostly agrees exactly, sometimes nearly, rarely
+    not" (a level's own ``m_prior`` where the kind gives one). It is also EM's
+    Dirichlet prior (``EngineSettings.em_pseudo_count`` pairs' worth)."""
+    levels = spec.levels
     m = np.full(len(levels) + 1, 0.0)
     m[-1] = 0.05
     first = next((i for i, lv in enumerate(levels) if lv.test != "generic"), 0)
@@ -134,6 +148,9 @@ def initial_m(spec: FieldSpec) -> np.ndarray:
         m[i] = 0.25 / len(rest)
     if not rest:
         m[first] += 0.25
+    for i, level in enumerate(levels):
+        if level.m_prior is not None:
+            m[i] = level.m_prior
     return m / m.sum()
 
 

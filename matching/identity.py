@@ -11,6 +11,7 @@ record key, so a fresh store built from the same input gives the same ids.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,9 +31,12 @@ def mint_customer_id(seed: str, salt: int = 0) -> str:
     return f"{ID_PREFIX}{digest}"
 
 
-def assign_customer_ids(clusters: pd.DataFrame, previous: pd.DataFrame) -> IdentityResult:
+def assign_customer_ids(
+    clusters: pd.DataFrame, previous: pd.DataFrame, reserved: Iterable[str] = ()
+) -> IdentityResult:
     """``clusters`` (record_key, cluster) + ``previous`` (record_key, customer_id)
-    from the store → one customer id per cluster."""
+    from the store → one customer id per cluster. ``reserved`` ids (aliases of
+    merged customers) are never given to a new customer: they still resolve."""
     prior = clusters.merge(previous[["record_key", "customer_id"]], on="record_key", how="left")
     votes = (
         prior.dropna(subset=["customer_id"])
@@ -55,12 +59,13 @@ def assign_customer_ids(clusters: pd.DataFrame, previous: pd.DataFrame) -> Ident
         taken.add(customer_id)
 
     known = set(previous["customer_id"].dropna())
+    never_again = known | set(reserved)
     for cluster in sorted(sizes.index, key=lambda c: first_key[c]):
         if cluster in chosen:
             continue
         salt = 0
         candidate = mint_customer_id(first_key[cluster])
-        while candidate in taken or candidate in known:
+        while candidate in taken or candidate in never_again:
             salt += 1
             candidate = mint_customer_id(first_key[cluster], salt)
         chosen[cluster] = candidate
@@ -88,3 +93,25 @@ def find_merges(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     winners = counts.drop_duplicates("customer_id_old")
     return pd.DataFrame({"old_customer_id": winners["customer_id_old"].to_numpy(),
                          "customer_id": winners["customer_id"].to_numpy()})
+
+
+MERGE_EVENT, ALIAS_EVENT, SPLIT_EVENT = "merge", "alias", "split"
+EVENT_COLUMNS = ("event_type", "customer_id", "other_customer_id", "detail")
+
+
+def identity_events(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """What happened to customer ids between two runs, for the audit trail:
+    merges (with the alias they leave) and splits (a new id for records that
+    left a customer which still exists). ``previous``/``current``: record_key, customer_id."""
+    rows = []
+    for old, new in find_merges(previous, current).itertuples(index=False):
+        rows.append((MERGE_EVENT, new, old, f"{old} merged into {new}"))
+        rows.append((ALIAS_EVENT, new, old, f"{old} is kept as an alias that resolves to {new}"))
+    before = set(previous["customer_id"])
+    after = set(current["customer_id"])
+    moved = previous.merge(current, on="record_key", suffixes=("_old", ""))
+    moved = moved[~moved["customer_id"].isin(before) & moved["customer_id_old"].isin(after)]
+    for (new, old), group in moved.groupby(["customer_id", "customer_id_old"]):
+        rows.append((SPLIT_EVENT, new, old,
+                     f"{len(group)} record(s) split off from {old} into the new customer {new}"))
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))

@@ -35,21 +35,53 @@ def _similar(a: np.ndarray, b: np.ndarray, scorer, **kwargs) -> np.ndarray:
     return cpdist(list(a), list(b), scorer=scorer, workers=-1, **kwargs)
 
 
+def _scores(a: Columns, b: Columns, name: str, scorer, **kwargs) -> np.ndarray:
+    """``scorer`` of the pairs' values, computed once per pair and field: the
+    levels of a field test the same similarity at falling thresholds
+    (Jaro-Winkler 0.92 then 0.80), and each pair needs it only once."""
+    memo = getattr(a, "memo", None)
+    if memo is None:
+        return _similar(a["value"], b["value"], scorer, **kwargs)
+    full = memo.get(name)
+    if full is None:
+        full = memo[name] = np.full(a.total, np.nan)
+    values = full[a.pairs]
+    todo = np.isnan(values)
+    if todo.any():
+        values[todo] = _similar(a["value"][todo], b["value"][todo], scorer, **kwargs)
+        full[a.pairs[todo]] = values[todo]
+    return values
+
+
 def _equal(a: Columns, b: Columns, key: str) -> np.ndarray:
-    x, y = a[key], b[key]
-    return (x == y) & (x != "")
+    """Both present and equal (compared as integer codes of the values)."""
+    x, y = a["#" + key], b["#" + key]
+    return (x == y) & (x >= 0)
 
 
 def _exact(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     return _equal(a, b, "value")
 
 
+def _generic_flag(a: Columns) -> np.ndarray:
+    flag = a.get("generic")
+    return np.zeros(len(a["value"]), dtype=bool) if flag is None else flag.astype(bool)
+
+
+def _line(a: Columns) -> np.ndarray:
+    line = a.get("line")
+    return np.zeros(len(a["value"]), dtype=bool) if line is None else line == "landline"
+
+
 def _generic(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     """Both share a value that many different people use (a switchboard)."""
-    flag = a.get("generic")
-    if flag is None:
-        return np.zeros(len(a["value"]), dtype=bool)
-    return _equal(a, b, "value") & flag.astype(bool)
+    return _equal(a, b, "value") & _generic_flag(a)
+
+
+def _specific(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+    """The same value, and one that identifies: not generic, not a landline
+    (those have levels of their own)."""
+    return _equal(a, b, "value") & ~_generic_flag(a) & ~_line(a)
 
 
 def _pinyin(a: Columns, b: Columns, threshold: float) -> np.ndarray:
@@ -67,24 +99,24 @@ def _jaro_winkler(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     """Jaro-Winkler is made for typos in short strings; it also rates a bare
     surname against a full name (张 / 张俊杰) highly, which is no typo, so
     the shorter value must have at least half the length of the longer."""
-    x, y = _lengths(a["value"]), _lengths(b["value"])
-    similar = _similar(a["value"], b["value"], JaroWinkler.normalized_similarity) >= threshold
+    x, y = a["len:value"], b["len:value"]
+    similar = _scores(a, b, "jaro_winkler", JaroWinkler.normalized_similarity) >= threshold
     return similar & (2 * np.minimum(x, y) >= np.maximum(x, y))
 
 
 def _similarity(a: Columns, b: Columns, threshold: float) -> np.ndarray:
-    return _similar(a["value"], b["value"], Indel.normalized_similarity) >= threshold
+    return _scores(a, b, "indel", Indel.normalized_similarity) >= threshold
 
 
 def _token_set(a: Columns, b: Columns, threshold: float) -> np.ndarray:
-    return _similar(a["value"], b["value"], fuzz.token_set_ratio) >= 100.0 * threshold
+    return _scores(a, b, "token_set", fuzz.token_set_ratio) >= 100.0 * threshold
 
 
 def _edit_distance(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     """Optimal string alignment: insert, delete, substitute or swap two
     neighbours (the usual keying errors) count one each."""
     limit = int(threshold)
-    return _similar(a["value"], b["value"], OSA.distance, score_cutoff=limit) <= limit
+    return _scores(a, b, "osa", OSA.distance) <= limit
 
 
 def _part_of_name(a: Columns, b: Columns, threshold: float) -> np.ndarray:
@@ -99,8 +131,9 @@ def _part_of_name(a: Columns, b: Columns, threshold: float) -> np.ndarray:
 
 
 def _landline(a: Columns, b: Columns, threshold: float) -> np.ndarray:
-    """The same number, but a landline: shared by an office or a household."""
-    return _equal(a, b, "value") & (a["line"] == "landline")
+    """The same number, but a landline: shared by an office or a household
+    (a landline shared by many names is ``generic`` instead)."""
+    return _equal(a, b, "value") & _line(a) & ~_generic_flag(a)
 
 
 def _initials(a: Columns, b: Columns, threshold: float) -> np.ndarray:
@@ -109,7 +142,7 @@ def _initials(a: Columns, b: Columns, threshold: float) -> np.ndarray:
 
 def _contains(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     """One value inside the other (华为 / 华为技术), at least two characters."""
-    shorter = np.minimum(_lengths(a["value"]), _lengths(b["value"]))
+    shorter = np.minimum(a["len:value"], b["len:value"])
     return (_similar(a["value"], b["value"], fuzz.partial_ratio) >= 100.0) & (shorter >= 2)
 
 
@@ -140,6 +173,7 @@ def _year_off_by_one(a: Columns, b: Columns, threshold: float) -> np.ndarray:
 TESTS: dict[str, Test] = {
     "exact": _exact,
     "generic": _generic,
+    "specific": _specific,
     "pinyin": _pinyin,
     "jaro_winkler": _jaro_winkler,
     "similarity": _similarity,
@@ -157,22 +191,47 @@ TESTS: dict[str, Test] = {
 
 
 #: The key a term-frequency level's shared value is read from.
-TF_KEYS: dict[str, str] = {"exact": "value", "local_part": "local"}
+TF_KEYS: dict[str, str] = {"exact": "value", "specific": "value", "local_part": "local"}
+
+
+class _Records(dict):
+    """A field's key columns, one entry per record, plus derived columns made
+    once per call on demand: ``#<key>`` (integer codes of the key, -1 for
+    missing: comparing ints is much cheaper than comparing strings pair by
+    pair) and ``len:<key>`` (lengths)."""
+
+    def __missing__(self, key: str) -> np.ndarray:
+        if key.startswith("#"):
+            column = self[key[1:]]
+            codes, uniques = pd.factorize(column)
+            empty = np.flatnonzero(uniques == "")
+            if len(empty):
+                codes = np.where(codes == empty[0], -1, codes)
+            self[key] = codes
+        elif key.startswith("len:"):
+            self[key] = _lengths(self[key[4:]])
+        else:
+            raise KeyError(key)
+        return self[key]
 
 
 class _Rows(dict):
-    """The key columns of some pairs' records, taken only when a test reads them."""
+    """The key columns of some pairs' records, taken only when a test reads them.
+    ``pairs``: which of the call's ``total`` pairs these are; ``memo``: the
+    similarities already computed in this call (``_scores``)."""
 
-    def __init__(self, columns: dict[str, np.ndarray], index: np.ndarray) -> None:
+    def __init__(self, columns: dict[str, np.ndarray], index: np.ndarray,
+                 pairs: np.ndarray, total: int, memo: dict[str, np.ndarray]) -> None:
         super().__init__()
         self.columns, self.index = columns, index
+        self.pairs, self.total, self.memo = pairs, total, memo
 
     def __missing__(self, key: str) -> np.ndarray:
         self[key] = self.columns[key][self.index]
         return self[key]
 
     def get(self, key: str, default=None):  # type: ignore[override]
-        return self[key] if key in self.columns else default
+        return self[key] if key in self.columns.keys() else default
 
 
 def level_codes(
@@ -181,17 +240,63 @@ def level_codes(
     """Level code of each pair (``left[i]``, ``right[i]`` are row positions in
     ``values``, the field's normalised frame): the index into
     ``spec.level_names``, or ``NULL_CODE`` when either value is missing."""
-    columns = {key: values[key].to_numpy(dtype=object) for key in values.columns}
-    levels = spec.definition.levels
+    columns = _Records({key: values[key].to_numpy(dtype=object) for key in values.columns
+                        if not key.startswith("_")})
+    levels = spec.levels
     codes = np.full(len(left), NULL_CODE, dtype=np.int8)
     value = columns["value"]
     open_ = np.flatnonzero((value[left] != "") & (value[right] != ""))
     codes[open_] = len(levels)  # "different" until a level claims the pair
+    memo: dict[str, np.ndarray] = {}
     for code, level in enumerate(levels):
         if len(open_) == 0:
             break
-        a, b = _Rows(columns, left[open_]), _Rows(columns, right[open_])
+        a = _Rows(columns, left[open_], open_, len(left), memo)
+        b = _Rows(columns, right[open_], open_, len(left), memo)
         held = TESTS[level.test](a, b, level.threshold)
         codes[open_[held]] = code
         open_ = open_[~held]
     return codes
+
+
+def expand_pairs(
+    owner: np.ndarray, n: int, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every combination of a list-valued field's values for each pair.
+
+    ``owner[row]`` is the record of each value row (sorted by record). Returns
+    (pair number, left row, right row) per combination, built with ``repeat``
+    arithmetic, not a loop over pairs."""
+    counts = np.bincount(owner, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    per_pair = counts[left] * counts[right]
+    pair = np.repeat(np.arange(len(left)), per_pair)
+    # Position of each combination inside its pair: 0 .. per_pair-1.
+    offset = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    width = counts[right][pair]
+    left_rows = starts[left][pair] + offset // np.maximum(width, 1)
+    right_rows = starts[right][pair] + offset % np.maximum(width, 1)
+    return pair, left_rows, right_rows
+
+
+def list_level_codes(
+    spec: FieldSpec, values: pd.DataFrame, owner: np.ndarray, n: int,
+    left: np.ndarray, right: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``level_codes`` for a list-valued field: each pair takes the strongest
+    level (lowest code; ``different`` before ``null``) any of its value
+    combinations reaches. Also returns, per pair, the left value row of that
+    combination (whose value term frequencies are read from), -1 if none."""
+    pair, left_rows, right_rows = expand_pairs(owner, n, left, right)
+    codes = np.full(len(left), NULL_CODE, dtype=np.int8)
+    chosen = np.full(len(left), -1, dtype=np.int64)
+    if len(pair) == 0:
+        return codes, chosen
+    row_codes = level_codes(spec, values, left_rows, right_rows)
+    rank = np.where(row_codes == NULL_CODE, np.iinfo(np.int16).max, row_codes.astype(np.int16))
+    order = np.lexsort((rank, pair))  # by pair, then strongest level first
+    first = order[np.r_[True, pair[order][1:] != pair[order][:-1]]]
+    present = row_codes[first] != NULL_CODE
+    codes[pair[first][present]] = row_codes[first][present]
+    chosen[pair[first][present]] = left_rows[first][present]
+    return codes, chosen

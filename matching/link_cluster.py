@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .cluster import ClusterResult, cluster_records
-from .settings import FieldWeights, MatchSettings
+from .engine_settings import EngineSettings
 
 
 def cluster_pairs(
@@ -53,8 +53,7 @@ def cluster_pairs(
             "birth_date": birth_date,
         }
     )
-    settings = MatchSettings(
-        weights={field: FieldWeights(levels={}) for field in fields},
-        contradiction_weight=contradiction_weight,
-    )
-    return cluster_records(records, scored, settings)
+    settings = EngineSettings(contradiction_weight=contradiction_weight)
+    weights = [f"w_{field}" for field in fields]
+    columns = ["left", "right", "score", "match_probability", "decision", *weights]
+    return cluster_records(records, scored[columns], settings)

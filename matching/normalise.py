@@ -37,8 +37,11 @@ def _letters(text: str) -> str:
 
 def _name(raw: str) -> dict[str, object]:
     parsed = parse_name(raw)
-    value = parsed.match_key or ""
-    pinyin = parsed.pinyin or ""
+    return name_keys(parsed.match_key or "", parsed.pinyin or "")
+
+
+def name_keys(value: str, pinyin: str) -> dict[str, object]:
+    """The name kind's keys from a parsed name's match key and pinyin."""
     spelled = pinyin or value
     tokens = spelled.split()
     return {
@@ -163,23 +166,61 @@ def normalise_column(raw: pd.Series, normaliser: str) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+#: Column of a list-valued field's frame: the record each value row belongs to.
+OWNER = "_owner"
+
+
+def owners(frame: pd.DataFrame) -> np.ndarray:
+    """Record position of each row of a field's frame (rows are records unless
+    the field is list-valued)."""
+    if OWNER in frame.columns:
+        return frame[OWNER].to_numpy(dtype=np.int64)
+    return np.arange(len(frame), dtype=np.int64)
+
+
+def normalise_list(raw: pd.Series, normaliser: str, separator: str) -> pd.DataFrame:
+    """A list-valued column: one row per distinct non-empty normalised value of
+    each record (records in order), with its record in ``OWNER``."""
+    values = pd.Series(raw, dtype=object).reset_index(drop=True)
+    split = values.where(values.notna(), "").astype(str).str.split(separator, regex=False)
+    exploded = split.explode()
+    exploded = exploded[exploded.str.strip() != ""]
+    frame = normalise_column(exploded, normaliser)
+    frame[OWNER] = exploded.index.to_numpy(dtype=np.int64)
+    frame = frame[frame["value"] != ""].drop_duplicates([OWNER, "value"])
+    return frame.reset_index(drop=True)
+
+
 def normalise_fields(
-    data: pd.DataFrame, specs: Sequence[FieldSpec], generic_min_names: int
+    data: pd.DataFrame, specs: Sequence[FieldSpec], generic_min_names: int,
+    given: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Normalised keys per field, the person key (sorted letters of all name
     fields) and the generic flag of phone/email values found on records of
-    ``generic_min_names`` or more different people."""
-    keys = {s.column: normalise_column(data[s.column], s.definition.normaliser) for s in specs}
-    names = [s.column for s in specs if s.definition.person_name]
+    ``generic_min_names`` or more different people. ``given``: key frames a
+    caller already has for some fields (exactly what the field's normaliser
+    would give, e.g. built from a standardiser's output), used as they are."""
+    given = given or {}
+    keys = {
+        s.column: given[s.column] if s.column in given
+        else normalise_list(data[s.column], s.definition.normaliser, s.separator)
+        if s.separator else normalise_column(data[s.column], s.definition.normaliser)
+        for s in specs
+    }
+    names = [s.column for s in specs if s.definition.person_name and not s.separator]
     if not names:
         return keys
     letters = keys[names[0]]["anagram"]
     for column in names[1:]:
         letters = letters + keys[column]["anagram"]
     keys[PERSON] = pd.DataFrame({"anagram": letters.map(lambda text: "".join(sorted(text)))})
+    person = keys[PERSON]["anagram"].to_numpy(dtype=object).copy()
+    if len(names) == 1:  # a one-word name (a bare surname from 王总) names nobody in particular
+        person[keys[names[0]]["only_word"].to_numpy(dtype=object) != ""] = ""
     for spec in specs:
         if spec.definition.generic:
-            frame = pd.DataFrame({"value": keys[spec.column]["value"], "person": keys[PERSON]["anagram"]})
+            frame = pd.DataFrame({"value": keys[spec.column]["value"].to_numpy(),
+                                  "person": person[owners(keys[spec.column])]})
             frame = frame[(frame["value"] != "") & (frame["person"] != "")]
             people = frame.groupby("value")["person"].nunique()
             generic = set(people[people >= generic_min_names].index)
@@ -191,7 +232,25 @@ def resident_ids(keys: dict[str, pd.DataFrame], specs: Sequence[FieldSpec], n: i
     """Each record's valid PRC resident id from the first id-like field that has one."""
     out = np.full(n, "", dtype=object)
     for spec in specs:
-        if "resident_id" in keys[spec.column].columns:
-            found = keys[spec.column]["resident_id"].to_numpy(dtype=object)
+        frame = keys[spec.column]
+        if "resident_id" in frame.columns:
+            found = np.full(n, "", dtype=object)
+            ids = frame["resident_id"].to_numpy(dtype=object)
+            record = owners(frame)
+            valid = np.flatnonzero(ids != "")
+            first = valid[~pd.Series(record[valid]).duplicated().to_numpy()]
+            found[record[first]] = ids[first]
             out = np.where(out == "", found, out)
+    return out
+
+
+def record_values(keys: dict[str, pd.DataFrame], column: str, n: int) -> np.ndarray:
+    """One normalised value per record (a list-valued field's values joined with
+    ``;`` in order), ``""`` when missing: for deterministic rules."""
+    frame = keys[column]
+    if OWNER not in frame.columns:
+        return frame["value"].to_numpy(dtype=object)
+    joined = frame.groupby(OWNER)["value"].agg(";".join)
+    out = np.full(n, "", dtype=object)
+    out[joined.index.to_numpy()] = joined.to_numpy(dtype=object)
     return out

@@ -62,10 +62,12 @@ def scored_frame(
     forced: np.ndarray,
     match: float,
     review: float,
+    capped: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Pairs with ``level_<field>``, ``w_<field>``, ``score`` (log2 odds),
     ``match_probability`` and ``decision``. ``forced`` pairs (a deterministic
-    rule such as the same valid resident id) are matches whatever their score."""
+    rule such as the same valid resident id) are matches whatever their score;
+    ``capped`` pairs (only a name speaks for them) are at most ``review``."""
     out = pairs.reset_index(drop=True).copy()
     total = np.full(len(out), prior_weight)
     for field, level in levels.items():
@@ -76,7 +78,10 @@ def scored_frame(
     probabilities[forced] = 1.0
     out["score"] = np.round(total, 3)
     out["match_probability"] = probabilities
-    out["decision"] = decide(probabilities, match, review)
+    decision = decide(probabilities, match, review)
+    if capped is not None:
+        decision[capped & (decision == MATCH)] = REVIEW
+    out["decision"] = decision
     out["forced"] = forced
     return out
 

@@ -55,22 +55,29 @@ def select_survivors(
         winners = _winners(members, columns, rule)
         for target, column in zip(targets, columns):
             golden[target] = winners[column].reindex(golden.index)
-        for customer_id, system, record_id in zip(
-            winners.index, winners["source_system"], winners["source_record_id"]
-        ):
-            for target, column in zip(targets, columns):
-                if pd.notna(winners.at[customer_id, column]):
-                    provenance[customer_id][target] = {
-                        "source_system": system, "source_record_id": record_id, "rule": rule,
-                    }
+        # Provenance of each filled target (whole columns, no per-cell lookups).
+        customers = winners.index.to_numpy(dtype=object)
+        systems = winners["source_system"].to_numpy(dtype=object)
+        record_ids = winners["source_record_id"].to_numpy(dtype=object)
+        for target, column in zip(targets, columns):
+            filled = winners[column].notna().to_numpy()
+            for customer_id, system, record_id in zip(
+                customers[filled], systems[filled], record_ids[filled]
+            ):
+                provenance[customer_id][target] = {
+                    "source_system": system, "source_record_id": record_id, "rule": rule,
+                }
 
-    grouped = members.groupby("customer_id")
-    golden["source_count"] = grouped.size().astype("int64")
-    golden["source_systems"] = grouped["source_system"].agg(lambda s: ",".join(sorted(set(s))))
+    golden["source_count"] = members.groupby("customer_id").size().astype("int64")
+    systems = members[["customer_id", "source_system"]].drop_duplicates().sort_values(
+        ["customer_id", "source_system"])
+    golden["source_systems"] = systems.groupby("customer_id")["source_system"].agg(",".join)
     golden["provenance"] = [
         json.dumps(provenance[c], ensure_ascii=False, sort_keys=True) for c in golden.index
     ]
-    golden["updated_at"] = grouped["updated_at"].max()
+    latest = members[["customer_id", "updated_at"]].dropna().sort_values(["customer_id", "updated_at"])
+    golden["updated_at"] = latest.drop_duplicates("customer_id", keep="last").set_index(
+        "customer_id")["updated_at"]
     golden = golden.reset_index()
     for column in golden.columns:
         if column != "source_count":

@@ -122,8 +122,13 @@ def train(
     total_pairs: int,
     settings: EngineSettings,
     rounds: int = 3,
+    reference: list[np.ndarray] | None = None,
+    records: int = 0,
 ) -> Trained:
-    """m, u, λ and the prior (see the module docstring)."""
+    """m, u, λ and the prior (see the module docstring). ``reference`` u and
+    a reference prior of one match per record (1/``records``) are Dirichlet /
+    Beta priors worth ``settings.prior_pairs`` pairs: they decide only when the
+    data is too small to say anything."""
     # Millions of candidates have only thousands of distinct (levels, rules)
     # combinations: every step below works on those, with their counts.
     if len(codes):
@@ -132,17 +137,20 @@ def train(
         codes, masks = groups[:, :-1].astype(np.int8), groups[:, -1]
     else:
         counts = np.zeros(0)
-    u = estimate_u(sample_codes, level_counts)
+    weight = settings.prior_pairs if reference is not None else 0.0
+    u = estimate_u(sample_codes, level_counts, None, reference, weight)
     m, proportion, prior, expected = m_start, settings.em_start_proportion, 0.0, 0.0
     sessions = iterations = 0
     done = 0
     for done in range(1, rounds + 1):
         if done > 1:
             odds = np.log2(prior / (1 - prior)) + log2_odds(sample_codes, m, u)
-            u = estimate_u(sample_codes, level_counts, 1.0 - _sigmoid2(odds))
+            u = estimate_u(sample_codes, level_counts, 1.0 - _sigmoid2(odds), reference, weight)
         m, sessions, used = pooled_m(codes, masks, counts, rule_fields, u, m_start, settings)
         iterations += used
         proportion = fit_proportion(log2_odds(codes, m, u), settings.em_start_proportion, counts)
         expected = proportion * counts.sum()
-        prior = float(np.clip(expected / max(total_pairs, 1), 1e-12, 0.5))
+        reference_prior = 1.0 / max(records, 2) if records else 0.0
+        prior = float(np.clip((expected + weight * reference_prior) / (max(total_pairs, 1) + weight),
+                              1e-12, 0.5))
     return Trained(m, u, proportion, prior, expected, sessions, iterations, done)

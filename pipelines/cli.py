@@ -5,6 +5,7 @@
     customer-master explain CUSTOMER_ID [--unmask]      one customer, with provenance and 360° view
     customer-master export [--since RUN|TIME]           CRM export of what changed
     customer-master db upgrade|current|history          store schema migrations (Alembic)
+    customer-master review list|decide ...              the review queue and reviewers' decisions
     customer-master match INPUT.csv [--link OTHER.csv] --id-column COL --field COL=KIND ... --out OUT.csv
                                                         the matching engine on any CSV
 """
@@ -34,17 +35,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev.add_argument("--port", type=int, default=3000)
     dev.add_argument("--host", default="127.0.0.1")
 
-    from .db_command import add_db_parser, run_db
-    from .explain import add_explain_parser, run_explain
-    from .export_command import add_export_parser, run_export
-    from .match_command import add_match_parser, run_match
+    from .db_command import add_db_parser
+    from .explain import add_explain_parser
+    from .export_command import add_export_parser
+    from .match_command import add_match_parser
+    from .review_command import add_review_parser
 
     add_explain_parser(commands)
     add_db_parser(commands)
     add_export_parser(commands)
     add_match_parser(commands)
+    add_review_parser(commands)
 
     args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from .db_command import run_db
+    from .explain import run_explain
+    from .export_command import run_export
+    from .match_command import run_match
+    from .review_command import run_review
+
     if args.command == "run":
         return _run(args)
     if args.command == "explain":
@@ -55,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_export(args)
     if args.command == "match":
         return run_match(args)
+    if args.command == "review":
+        return run_review(args)
     return _dev(args)
 
 

@@ -1,8 +1,9 @@
 """``customer-master explain CUSTOMER_ID``: why a customer looks the way it does.
 
 Prints the golden record with the source record each field came from, every
-source record linked to it, and its 360° view (contact points, channels,
-owners, tags, consent, grade). Personal data is masked unless ``--unmask`` is
+source record linked to it, its 360° view (contact points, channels, owners,
+tags, consent, grade), the pair evidence that joined its records, the
+reviewers' decisions about it and its audit trail. Personal data is masked unless ``--unmask`` is
 given: a terminal's scroll-back is no place for it by default.
 """
 
@@ -33,6 +34,12 @@ _SECTIONS = [
                                                "source_record_id", "statements"]),
     ("customer_grade", "Grade", ["grade", "score", "completeness", "recency", "touchpoints",
                                  "last_seen"]),
+    ("customer_link", "Why these records are one customer (pair evidence: match weight per field)",
+     ["left_record", "right_record", "link_type", "score", "evidence"]),
+    ("merge_decision", "Reviewer decisions", ["decision_id", "decided_at", "decision", "left_record",
+                                              "right_record", "customer_id", "field", "reviewer",
+                                              "reason", "channel"]),
+    ("merge_event", "Audit trail", ["event_at", "event_type", "detail", "run_id"]),
 ]
 
 
@@ -60,8 +67,8 @@ def render(found: dict[str, pd.DataFrame], unmask: bool = False) -> str:
     lines = []
     if "merged_into" in found:
         merged = found["merged_into"].iloc[0]
-        lines.append(f"{merged['old_customer_id']} was merged into {merged['customer_id']} "
-                     f"at {merged['merged_at']}\n")
+        lines.append(f"{merged['alias_id']} was merged into {merged['customer_id']} "
+                     f"at {merged['created_at']}; it is kept as an alias\n")
     lines.append(f"Customer {golden['customer_id']}  ({golden['source_count']} source records from "
                  f"{golden['source_systems']})")
     provenance = json.loads(golden["provenance"])

@@ -5,11 +5,8 @@ import itertools
 import pandas as pd
 
 from assets.sources.records import records_frame
-from matching.blocking import block_candidates
 from matching.cluster import cluster_records
-from matching.compare import compare_pairs
-from matching.model import score_pairs
-from matching.settings import MatchSettings
+from matching.contacts import ContactMatchSettings, block_contacts, score_contacts
 from validators.standardise import standardise_contacts
 
 _ids = itertools.count(1)
@@ -31,10 +28,11 @@ def contacts(*rows: dict) -> pd.DataFrame:
     return standardise_contacts(records_frame(list(rows))).contacts
 
 
-def resolve(frame: pd.DataFrame, settings: MatchSettings = MatchSettings(), **constraints):
+def resolve(frame: pd.DataFrame, settings: ContactMatchSettings = ContactMatchSettings(),
+            **constraints):
     """The pure matching chain, as the assets run it: record_key → cluster number."""
-    pairs = block_candidates(frame, settings).pairs
-    scored = score_pairs(pairs, compare_pairs(frame, pairs, settings), settings)
+    pairs = block_contacts(frame, settings).pairs
+    scored = score_contacts(frame, pairs, settings).pairs
     result = cluster_records(frame, scored, settings, **constraints)
     return dict(zip(result.clusters["record_key"], result.clusters["cluster"])), scored
 

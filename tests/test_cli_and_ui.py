@@ -1,8 +1,6 @@
 """What a new user does: `customer-master run`, then look at the run in the Dagster UI."""
 
-import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,6 +8,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.webui import free_port, graphql
 
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -54,23 +54,12 @@ def test_run_command_fails_clearly_on_a_store_it_cannot_open(tmp_path: Path) -> 
     assert "FAILED" in completed.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def _graphql(port: int, query: str) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())["data"]
 
 
 def test_dagster_webserver_shows_the_graph_the_run_and_its_metadata(cli_run: dict) -> None:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(BIN / "dagster-webserver"), "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
         cwd=PROJECT, env=cli_run["env"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -85,17 +74,17 @@ def test_dagster_webserver_shows_the_graph_the_run_and_its_metadata(cli_run: dic
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(server.stderr.read().decode()[-3000:]) from None
                 time.sleep(0.5)
-        nodes = _graphql(port, "{ assetNodes { assetKey { path } groupName } }")["assetNodes"]
+        nodes = graphql(port, "{ assetNodes { assetKey { path } groupName } }")["assetNodes"]
         keys = {n["assetKey"]["path"][0] for n in nodes}
         assert keys == {
             "raw_web_forms_contacts", "raw_wechat_contacts", "raw_spreadsheets_contacts",
             "raw_legacy_contacts", "standardised_contacts", "quarantined_records", "candidate_pairs",
             "scored_pairs", "contact_clusters", "golden_customers", "customer_profiles", "quality_scorecard",
-            "quality_validation", "crm_store", "crm_export",
+            "quality_validation", "crm_store", "crm_export", "merge_review_queue", "customer_links",
         }
-        runs = _graphql(port, "{ runsOrError { ... on Runs { results { jobName status } } } }")
+        runs = graphql(port, "{ runsOrError { ... on Runs { results { jobName status } } } }")
         assert {"jobName": "customer_master_job", "status": "SUCCESS"} in runs["runsOrError"]["results"]
-        asset = _graphql(
+        asset = graphql(
             port,
             '{ assetOrError(assetKey: {path: ["contact_clusters"]}) { ... on Asset {'
             " assetMaterializations(limit: 1) { metadataEntries { label"

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import numpy as np
 import pandas as pd
 import pytest
 from distributed import LocalCluster
 
 from assets.compute import ComputeEngine
-from matching.compare import compare_pairs
-from matching.settings import MatchSettings
+from matching.contacts import ContactMatchSettings, block_contacts, prepare_contacts
+from matching.engine_steps import compare
 from pipelines.automation import MAIN_JOB
 from pipelines.definitions import defs
 from validators.distinct import map_unique
@@ -60,7 +61,7 @@ def test_pipeline_on_dask_gives_the_same_clusters_and_golden_records(
     on_dask = _run(tmp_path, "dask", monkeypatch, {
         "engine": "dask", "scheduler": cluster.scheduler_address, "partition_size": 40})
     ran = set(cluster.scheduler.task_prefixes) - prefixes_before
-    assert {"in_process", "compare_pairs"} <= ran  # the work really went to the cluster
+    assert {"in_process", "compare"} <= ran  # the work really went to the cluster
     assert len(default["golden_customers"]) > 100
     for asset in COMPARED:
         pd.testing.assert_frame_equal(on_dask[asset], default[asset], obj=asset)
@@ -77,26 +78,32 @@ def test_distinct_values_mapped_on_the_cluster_keep_order(cluster: LocalCluster)
     assert on_dask == map_unique(raw, parse_phone)
 
 
-def test_pair_chunks_concatenate_to_the_whole(cluster: LocalCluster) -> None:
-    contacts = pd.DataFrame({
-        "name": ["王小明", "王晓明", "李娜", "Li Na", "张伟"],
-        "name_key": ["王小明", "王晓明", "李娜", None, "张伟"],
-        "name_pinyin": ["wang xiao ming", "wang xiao ming", "li na", "li na", "zhang wei"],
-        "name_script": ["han", "han", "han", "latin", "han"],
-        "family_name": ["王", "王", "李", None, "张"],
-        "phones": ["+8613912345678", "+8613912345678", None, "+8613812345679", None],
-        "email": [None, None, "lina@qq.com", "lina@qq.com", None],
-        "id_card": [None] * 5, "id_card_valid": [False] * 5,
-        "birth_date": [None] * 5, "gender": ["M", "M", "F", None, None],
-        "company_key": ["华为", "华为技术", None, None, "腾讯"], "city": ["深圳"] * 5,
-    })
-    pairs = pd.DataFrame({"left": [0, 0, 1, 2, 2, 3], "right": [1, 4, 4, 3, 4, 4]})
-    compute = ComputeEngine(engine="dask", scheduler=cluster.scheduler_address, partition_size=2)
+def test_pair_comparison_in_chunks_is_the_whole(cluster: LocalCluster) -> None:
+    contacts = _sample_contacts()
+    settings = ContactMatchSettings()
+    prepared = prepare_contacts(contacts, settings)
+    pairs = block_contacts(contacts, settings).pairs
+    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    assert len(left) > 100
+    compute = ComputeEngine(engine="dask", scheduler=cluster.scheduler_address, partition_size=37)
     try:
-        chunked = compute.map_pair_chunks(compare_pairs, contacts, pairs, MatchSettings())
+        codes, rows = compute.pair_comparer(compare)(prepared, left, right)
     finally:
         compute.teardown_after_execution(None)
-    pd.testing.assert_frame_equal(chunked, compare_pairs(contacts, pairs, MatchSettings()))
+    whole_codes, whole_rows = compare(prepared, left, right)
+    np.testing.assert_array_equal(codes, whole_codes)
+    assert len(rows) == len(whole_rows)
+    for part, whole in zip(rows, whole_rows):
+        np.testing.assert_array_equal(part, whole)
+
+
+def _sample_contacts() -> pd.DataFrame:
+    from assets.sources import SOURCE_SPECS, read_source
+    from validators.standardise import standardise_contacts
+
+    raw = pd.concat([read_source(spec, SAMPLE).records_frame() for spec in SOURCE_SPECS],
+                    ignore_index=True)
+    return standardise_contacts(raw).contacts
 
 
 def test_unknown_engine_is_refused() -> None:

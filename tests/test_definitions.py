@@ -36,13 +36,15 @@ def test_pyproject_names_the_entry_points() -> None:
 def test_definitions_load_with_job_schedule_sensor_and_checks() -> None:
     dg.Definitions.validate_loadable(defs)
     job = defs.resolve_job_def("customer_master_job")
-    assert len(job.asset_layer.executable_asset_keys) == 15
+    assert len(job.asset_layer.executable_asset_keys) == 17
+    assert defs.resolve_job_def("review_decisions").name == "review_decisions"
     assert daily_schedule.cron_schedule == "0 2 * * *"
     assert daily_schedule.execution_timezone == "Asia/Shanghai"
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
     assert checks == {"standardised_contacts_schema", "golden_customers_schema", "every_record_accounted_for",
                       "quarantined_records_schema", "contact_clusters_schema",
-                      "standardised_contacts_expectations", "crm_batch_expectations"}
+                      "standardised_contacts_expectations", "crm_batch_expectations",
+                      "review_queue_empty"}
 
 
 def _evaluate(cursor: str | None, root: Path):

@@ -1,9 +1,11 @@
 """The matching chain on the cases the product promises to get right."""
 
 import json
+import math
 
-from matching.model import MATCH, NO_MATCH, REVIEW, explain_pair
-from matching.settings import MatchSettings
+from matching.contacts import CONTACT_FIELDS, ContactMatchSettings, block_contacts, score_contacts
+from matching.model import MATCH, NO_MATCH, REVIEW
+from matching.scoring import explain
 from tests.contacts import contacts, raw, resolve, same_customer
 
 
@@ -85,25 +87,28 @@ def test_cannot_link_and_must_link_are_honoured() -> None:
 def test_every_scored_pair_explains_itself() -> None:
     a = raw("web_forms", name="周杰", phone="13700137071", email="zj@qq.com")
     b = raw("legacy", name="周杰", phone="13700137071")
-    settings = MatchSettings()
-    _, scored = resolve(contacts(a, b), settings)
-    row = scored.iloc[0]
+    frame = contacts(a, b)
+    settings = ContactMatchSettings()
+    result = score_contacts(frame, block_contacts(frame, settings).pairs, settings)
+    row = result.pairs.iloc[0]
     assert row["decision"] == MATCH
-    assert row["score"] == sum(row[f"w_{f}"] for f in settings.weights)
-    text = explain_pair(row, settings)
-    assert "name exact +5.0" in text and "phone exact +8.0" in text
+    assert {row["left_key"], row["right_key"]} == set(frame["record_key"])
+    prior = result.parameters.prior
+    weights = sum(row[f"w_{spec.column}"] for spec in CONTACT_FIELDS)
+    assert abs(row["score"] - (weights + math.log2(prior / (1 - prior)))) < 0.01
+    assert row["w_name"] > 0 and row["w_phone"] > 0 and row["w_email"] == 0  # one side has no email
+    text = explain(row, [spec.column for spec in CONTACT_FIELDS])
+    assert "name exact +" in text and "phone exact +" in text and "email" not in text
 
 
 def test_settings_round_trip_through_json() -> None:
-    settings = MatchSettings(match_threshold=9.0)
-    assert MatchSettings.from_json(settings.to_json()) == settings
-    assert json.loads(settings.to_json())["weights"]["phone"]["levels"]["exact"] == 8.0
+    settings = ContactMatchSettings().with_thresholds(0.99, 0.6, 40)
+    assert ContactMatchSettings.from_json(settings.to_json()) == settings
+    assert json.loads(settings.to_json())["engine"]["match_probability"] == 0.99
 
 
 def test_oversized_blocks_are_skipped_not_exploded() -> None:
-    from matching.blocking import block_candidates
-
     frame = contacts(*[raw("web_forms", name="王伟", phone=f"1370013{i:04d}") for i in range(60)])
-    result = block_candidates(frame, MatchSettings(max_block_size=50))
-    assert result.skipped_blocks["name"] == 1
+    result = block_contacts(frame, ContactMatchSettings().with_thresholds(0.95, 0.5, 50))
+    assert result.skipped_blocks["name.anagram"] == 1
     assert len(result.pairs) == 0

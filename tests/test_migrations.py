@@ -60,7 +60,7 @@ def test_upgrade_of_an_empty_store_creates_exactly_the_schema(engine: sa.Engine)
     migrate.upgrade(engine)
     assert set(sa.inspect(engine).get_table_names()) == set(metadata.tables) | {"alembic_version"}
     assert differences(engine) == []
-    assert migrate.current_revisions(engine) == migrate.head_revisions() == ("0001",)
+    assert migrate.current_revisions(engine) == migrate.head_revisions() == ("0002",)
 
 
 def test_a_second_upgrade_changes_nothing(engine: sa.Engine) -> None:
@@ -80,11 +80,20 @@ def test_ensure_schema_migrates_once_then_trusts_its_cache(engine: sa.Engine) ->
     assert seen == []  # not even a look at alembic_version
 
 
+def create_all_at_0001(engine: sa.Engine) -> None:
+    """A store as ``metadata.create_all`` made it before there were migrations:
+    revision 0001's tables and no ``alembic_version``."""
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE alembic_version"))
+    migrate.forget_checked()
+
+
 def test_a_store_made_by_create_all_is_stamped_and_publishes(engine: sa.Engine) -> None:
-    metadata.create_all(engine)
+    create_all_at_0001(engine)
     publish(engine, golden(("CM-1", "王小明")), xref(("legacy", "C1", "CM-1")), quarantine(),
             NO_MERGES, now="t1")
-    assert migrate.current_revisions(engine) == ("0001",)  # publish ran ensure_schema
+    assert migrate.current_revisions(engine) == ("0002",)  # publish ran ensure_schema
     assert differences(engine) == []
     report = publish(engine, golden(("CM-1", "王小明"), ("CM-2", "李娜")),
                      xref(("legacy", "C1", "CM-1"), ("legacy", "C2", "CM-2")), quarantine(),
@@ -95,7 +104,7 @@ def test_a_store_made_by_create_all_is_stamped_and_publishes(engine: sa.Engine) 
 
 
 def test_a_store_that_does_not_match_revision_0001_is_refused(engine: sa.Engine) -> None:
-    metadata.create_all(engine)
+    create_all_at_0001(engine)
     with engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE customer_tag DROP COLUMN origins"))
         conn.execute(sa.text("DROP TABLE crm_export_log"))
@@ -115,13 +124,38 @@ def test_db_commands(store_url: str, capsys: pytest.CaptureFixture[str]) -> None
     assert db("current", "--store", store_url) == 0
     assert capsys.readouterr().out.strip().endswith(": none")
     assert db("upgrade", "--store", store_url) == 0
-    assert "none -> 0001 (head)" in capsys.readouterr().out
+    assert "none -> 0002 (head)" in capsys.readouterr().out
     assert db("upgrade", "--store", store_url) == 0
-    assert "already at 0001 (head)" in capsys.readouterr().out
+    assert "already at 0002 (head)" in capsys.readouterr().out
     assert db("current", "--store", store_url) == 0
-    assert capsys.readouterr().out.strip().endswith(": 0001 (head)")
+    assert capsys.readouterr().out.strip().endswith(": 0002 (head)")
     assert db("history") == 0
-    assert capsys.readouterr().out.startswith("<base> -> 0001 (head): ")
+    history = capsys.readouterr().out
+    assert history.startswith("0001 -> 0002 (head): ") and "<base> -> 0001: " in history
+
+
+def test_0002_keeps_merged_ids_as_aliases_and_downgrades_back(engine: sa.Engine) -> None:
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO customer_merge VALUES ('CM-OLD', 'CM-NEW', 't1')"))
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT alias_id, customer_id, created_at, run_id "
+                                    "FROM customer_id_alias")).all() == [("CM-OLD", "CM-NEW", "t1", None)]
+    assert differences(engine) == []
+    _downgrade(engine, "0001")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT * FROM customer_merge")).all() == [("CM-OLD", "CM-NEW", "t1")]
+        assert not sa.inspect(conn).has_table("customer_id_alias")
+
+
+def _downgrade(engine: sa.Engine, revision: str) -> None:
+    from alembic import command
+
+    with engine.begin() as conn:
+        config = migrate.alembic_config(engine.url)
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
 
 
 def test_db_upgrade_refuses_a_mismatched_store(tmp_path: Path,

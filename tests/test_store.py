@@ -72,7 +72,8 @@ def test_changes_are_applied_as_inserts_updates_and_deletes(engine: sa.Engine) -
     matched_at = {r[1]: r[4] for r in rows["customer_xref"]}
     assert matched_at == {"C1": "t1", "C2": "t2", "w1": "t2"}  # re-linked record gets a new time
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT * FROM customer_merge")).all() == [("CM-2", "CM-1", "t2")]
+        assert conn.execute(sa.text("SELECT alias_id, customer_id, created_at FROM customer_id_alias")).all() == [
+            ("CM-2", "CM-1", "t2")]
 
 
 def test_a_failing_publish_leaves_the_store_as_it_was(engine: sa.Engine) -> None:

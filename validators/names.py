@@ -14,8 +14,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from validators.text import clean_text, to_simplified
 
 __all__ = ["NameResult", "looks_like_person_name", "parse_name", "pinyin_equal"]
@@ -210,7 +208,7 @@ def _han_pinyin(name: str, family: str | None) -> str | None:
     if family and family in SURNAME_PINYIN:
         syllables.extend(SURNAME_PINYIN[family].split())
         rest = name[len(family):]
-    for token in lazy_pinyin(rest, style=Style.NORMAL, errors="ignore"):
+    for token in _pinyin(rest, "ignore"):
         syllables.extend(_ASCII_WORD.findall(token.lower()))
     return " ".join(syllables) or None
 
@@ -235,6 +233,15 @@ def _split_han(name: str) -> tuple[str | None, str | None]:
     else:
         family = name[:1]
     return family, name[len(family):] or None
+
+
+def _pinyin(text: str, errors: str) -> list[str]:
+    """pypinyin's syllables of ``text``; pypinyin is imported on first use
+    (loading its dictionaries takes a third of a second, which a run that
+    never meets a Chinese character need not pay)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.NORMAL, errors=errors)
 
 
 @lru_cache(maxsize=500_000)
@@ -268,7 +275,7 @@ def _parse_text(text: str) -> NameResult:
     # mixed, e.g. "Lily王": keep as typed, key without spaces.
     key = name.lower().replace(" ", "")
     syllables: list[str] = []
-    for token in lazy_pinyin(name, style=Style.NORMAL, errors="default"):
+    for token in _pinyin(name, "default"):
         syllables.extend(_ASCII_WORD.findall(unicodedata.normalize("NFKD", token.lower())))
     return NameResult(name, honorific, "mixed", key, " ".join(syllables) or None, None, None, company)
 

@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .changes import record_changes
-from .schema import KEYS, TIMESTAMP_COLUMNS, customer_merge, ensure_schema, metadata
+from .schema import KEYS, TIMESTAMP_COLUMNS, customer_id_alias, ensure_schema, merge_event, metadata
 from .text import escapes_text, to_store_text
 
 
@@ -38,6 +38,7 @@ class PublishReport:
     xref_rows: int = 0
     quarantine_rows: int = 0
     changes_logged: int = 0
+    events_logged: int = 0
 
     @property
     def changed(self) -> bool:
@@ -62,12 +63,18 @@ def publish(
     metrics: pd.DataFrame | None = None,
     profiles: dict[str, pd.DataFrame] | None = None,
     run_id: str = "",
+    review_items: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    applied_decisions: list[int] | None = None,
 ) -> PublishReport:
     """Replace the store's content with this run's, touching only what changed.
 
     ``metrics`` (the run's quality scorecard) is history, not state: its rows
     are added for the run in the same transaction, so a blocked or failed
-    publish records no scorecard either."""
+    publish records no scorecard either. So are ``events`` (identity changes
+    for the audit trail, ``merge_event``) and the first application of each
+    reviewer decision in ``applied_decisions``; ``review_items`` is the open
+    review queue, state like the customers."""
     ensure_schema(engine)
     report = PublishReport()
     with engine.begin() as conn:
@@ -89,9 +96,14 @@ def publish(
         _apply_upserts(conn, "quarantine", quarantine_plan)
         _apply_deletes(conn, "quarantine", quarantine_plan)
         plans = {"golden_customer": golden_plan, **child_plans, "quarantine": quarantine_plan}
+        if review_items is not None:
+            plans["review_item"] = _plan(conn, "review_item", review_items.assign(first_seen=now))
+            _apply_upserts(conn, "review_item", plans["review_item"])
+            _apply_deletes(conn, "review_item", plans["review_item"])
         for name, plan in plans.items():
             report.tables[name] = plan.changes
-        report.merged_ids = _record_merges(conn, merged, now)
+        report.merged_ids = _record_aliases(conn, merged, now, run_id)
+        report.events_logged = _record_events(conn, events, applied_decisions or [], now, run_id)
         report.changes_logged = record_changes(conn, golden_plan, child_plans, merged, run_id, now)
         if metrics is not None and not metrics.empty:
             report.metric_rows = _record_metrics(conn, metrics)
@@ -183,18 +195,42 @@ def _apply_deletes(conn: sa.Connection, name: str, plan: _Plan) -> None:
     conn.execute(statement, [{f"k_{k}": r[k] for k in keys} for r in plan.deletes])
 
 
-def _record_merges(conn: sa.Connection, merged: pd.DataFrame, now: str) -> int:
+def _record_aliases(conn: sa.Connection, merged: pd.DataFrame, now: str, run_id: str) -> int:
+    """Each merged-away id becomes an alias of the id it merged into; aliases that
+    pointed at a merged-away id now point at its successor (no chains to follow)."""
     if merged.empty:
         return 0
-    known = {r[0] for r in conn.execute(sa.select(customer_merge.c.old_customer_id))}
     stored = to_store_text if escapes_text(conn.dialect.name) else str
-    rows = [
-        {"old_customer_id": stored(o), "customer_id": stored(c), "merged_at": now}
-        for o, c in zip(merged["old_customer_id"], merged["customer_id"])
-        if stored(o) not in known
-    ]
+    into = {stored(o): stored(c) for o, c in zip(merged["old_customer_id"], merged["customer_id"])}
+    for old, new in into.items():
+        conn.execute(customer_id_alias.update().where(customer_id_alias.c.customer_id == old)
+                     .values(customer_id=new))
+    known = {r[0] for r in conn.execute(sa.select(customer_id_alias.c.alias_id))}
+    rows = [{"alias_id": o, "customer_id": c, "created_at": now, "run_id": run_id or None}
+            for o, c in into.items() if o not in known]
     if rows:
-        conn.execute(customer_merge.insert(), rows)
+        conn.execute(customer_id_alias.insert(), rows)
+    return len(rows)
+
+
+def _record_events(conn: sa.Connection, events: pd.DataFrame | None, applied: list[int],
+                   now: str, run_id: str) -> int:
+    """Append identity events, and a ``decision_applied`` event for each decision
+    this run honours for the first time."""
+    rows = []
+    if events is not None and not events.empty:
+        rows += [{"run_id": run_id, "event_at": now, "event_type": e.event_type,
+                  "customer_id": e.customer_id, "other_customer_id": e.other_customer_id,
+                  "decision_id": None, "detail": e.detail} for e in events.itertuples(index=False)]
+    if applied:
+        done = {r[0] for r in conn.execute(
+            sa.select(merge_event.c.decision_id).where(merge_event.c.event_type == "decision_applied"))}
+        rows += [{"run_id": run_id, "event_at": now, "event_type": "decision_applied",
+                  "customer_id": None, "other_customer_id": None, "decision_id": d,
+                  "detail": f"decision #{d} honoured from this run on"}
+                 for d in sorted(set(applied)) if d not in done]
+    if rows:
+        conn.execute(merge_event.insert(), rows)
     return len(rows)
 
 

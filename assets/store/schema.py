@@ -62,13 +62,71 @@ quarantine = sa.Table(
     sa.Column("quarantined_at", sa.String(32), nullable=False),
 )
 
-customer_merge = sa.Table(
-    "customer_merge",
+customer_id_alias = sa.Table(
+    "customer_id_alias",
     metadata,
-    sa.Column("old_customer_id", sa.String(32), primary_key=True),
-    sa.Column("customer_id", sa.String(32), nullable=False),
-    sa.Column("merged_at", sa.String(32), nullable=False),
-    comment="ids that stopped existing because their customer merged into another",
+    sa.Column("alias_id", sa.String(32), primary_key=True, comment="an id that no longer names a customer"),
+    sa.Column("customer_id", sa.String(32), nullable=False, index=True,
+              comment="the customer it resolves to now (chains are kept resolved)"),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("run_id", sa.String(64), comment="the run that merged it away"),
+    comment="ids that stopped existing because their customer merged into another; they still resolve",
+)
+
+merge_decision = sa.Table(
+    "merge_decision",
+    metadata,
+    sa.Column("decision_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("decided_at", sa.String(32), nullable=False),
+    sa.Column("decision", sa.String(16), nullable=False,
+              comment="merge / keep_apart / split_off / choose_value"),
+    sa.Column("item_id", sa.String(32), comment="the review item decided, when one was named"),
+    sa.Column("left_record", sa.Text, comment="SOURCE_SYSTEM:SOURCE_RECORD_ID"),
+    sa.Column("right_record", sa.Text, comment="SOURCE_SYSTEM:SOURCE_RECORD_ID"),
+    sa.Column("customer_id", sa.String(32), comment="the customer named (aliases resolved when recorded)"),
+    sa.Column("field", sa.String(32), comment="choose_value: the golden field"),
+    sa.Column("value", sa.Text, comment="choose_value: the value chosen (normalised)"),
+    sa.Column("reviewer", sa.String(128), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False, comment="launchpad / sensor / cli"),
+    sa.Column("run_id", sa.String(64), comment="the Dagster run that recorded it, if any"),
+    comment="the reviewers' ledger (append-only): honoured by every later run; "
+    "a reversal is a newer decision",
+)
+
+merge_event = sa.Table(
+    "merge_event",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(64), nullable=False, index=True),
+    sa.Column("event_at", sa.String(32), nullable=False),
+    sa.Column("event_type", sa.String(24), nullable=False,
+              comment="merge / alias / split / decision_recorded / decision_applied"),
+    sa.Column("customer_id", sa.String(32), index=True),
+    sa.Column("other_customer_id", sa.String(32)),
+    sa.Column("decision_id", sa.Integer),
+    sa.Column("detail", sa.Text, nullable=False, comment="what happened, in words (no personal data)"),
+    comment="audit trail of identity changes and review decisions (append-only)",
+)
+
+review_item = sa.Table(
+    "review_item",
+    metadata,
+    sa.Column("item_id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False, comment="pair / field_conflict"),
+    sa.Column("left_record", sa.Text),
+    sa.Column("right_record", sa.Text),
+    sa.Column("left_customer_id", sa.String(32)),
+    sa.Column("right_customer_id", sa.String(32)),
+    sa.Column("field", sa.String(32)),
+    sa.Column("score", sa.Float),
+    sa.Column("left_masked", sa.Text, nullable=False, comment="the left side, personal data masked"),
+    sa.Column("right_masked", sa.Text, nullable=False),
+    sa.Column("left_value", sa.Text, comment="field conflict: the left value in full (never shown in the UI)"),
+    sa.Column("right_value", sa.Text, comment="field conflict: the right value in full"),
+    sa.Column("evidence", sa.Text, nullable=False, comment="JSON: field → match weight, or the values"),
+    sa.Column("first_seen", sa.String(32), nullable=False),
+    comment="the open review queue as of the last publish (merge_review_queue)",
 )
 
 def _customer_fk() -> sa.Column:
@@ -150,11 +208,24 @@ customer_grade = sa.Table(
     sa.Column("rule", sa.Text, nullable=False, comment="JSON of the grading rule used"),
 )
 
+customer_link = sa.Table(
+    "customer_link",
+    metadata,
+    sa.Column("customer_id", sa.String(32), sa.ForeignKey("golden_customer.customer_id"),
+              nullable=False, index=True),
+    sa.Column("left_record", sa.Text, primary_key=True, comment="SOURCE_SYSTEM:SOURCE_RECORD_ID"),
+    sa.Column("right_record", sa.Text, primary_key=True),
+    sa.Column("link_type", sa.String(16), nullable=False, comment="match / review / decision"),
+    sa.Column("score", sa.Float, comment="match weight of the pair (null for a decision)"),
+    sa.Column("evidence", sa.Text, nullable=False, comment="JSON: field → match weight, or decision id"),
+    comment="why records are one customer: the scored pairs and decisions inside each customer",
+)
+
 #: Per-customer detail tables: published like customer_xref (after the golden
 #: rows they point at are in, before vanished golden rows are deleted).
 PROFILE_TABLES: tuple[str, ...] = (
     "customer_contact_point", "customer_channel", "customer_owner", "customer_tag",
-    "customer_consent", "customer_grade",
+    "customer_consent", "customer_grade", "customer_link",
 )
 
 quality_metric = sa.Table(
@@ -202,6 +273,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "customer_tag": ("customer_id", "tag"),
     "customer_consent": ("customer_id",),
     "customer_grade": ("customer_id",),
+    "customer_link": ("left_record", "right_record"),
+    "review_item": ("item_id",),
 }
 
 #: Columns that record *when* something happened; they keep their old value
@@ -209,6 +282,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 TIMESTAMP_COLUMNS: dict[str, str] = {
     "customer_xref": "matched_at",
     "quarantine": "quarantined_at",
+    "review_item": "first_seen",
 }
 
 
