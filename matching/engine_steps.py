@@ -73,11 +73,12 @@ class Prepared:
 
 def prepare(data: pd.DataFrame, specs: Sequence[FieldSpec], settings: EngineSettings,
             dataset: np.ndarray | None = None,
-            given: dict[str, pd.DataFrame] | None = None) -> Prepared:
+            given: dict[str, pd.DataFrame] | None = None, workers: int = 1) -> Prepared:
     """Normalise ``data``'s field columns (rows are records, in order);
-    ``given``: key frames already known (``normalise.normalise_fields``)."""
+    ``given``: key frames already known, ``workers``: processes to parse in
+    (``normalise.normalise_fields``)."""
     data = data.reset_index(drop=True)
-    keys = normalise_fields(data, specs, settings.generic_min_names, given)
+    keys = normalise_fields(data, specs, settings.generic_min_names, given, workers)
     return Prepared(tuple(specs), keys, len(data), dataset)
 
 
