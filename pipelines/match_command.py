@@ -23,6 +23,7 @@ import pandas as pd
 from matching.engine import link_records
 from matching.engine_settings import EngineSettings
 from matching.fields import KINDS, FieldSpec
+from matching.gc_pause import gc_paused
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -142,8 +143,9 @@ def run_match(args: argparse.Namespace) -> int:
     except (InputError, ValueError) as exc:
         print(f"customer-master match: error: {exc}", file=sys.stderr)
         return 2
-    result = link_records(frames, specs, settings, id_column=args.id_column, progress=_progress,
-                          workers=args.workers or _cores())
+    with gc_paused():  # a one-shot batch of arrays and frames: see matching.gc_pause
+        result = link_records(frames, specs, settings, id_column=args.id_column,
+                              progress=_progress, workers=args.workers or _cores())
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     result.clusters.to_csv(out, index=False, encoding="utf-8")
