@@ -21,6 +21,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from .gc_pause import gc_paused
 from .model import MATCH, NO_MATCH
 
 #: Facts of which one customer has at most one value (a column absent from the
@@ -65,6 +66,17 @@ def cluster_records(
     ``right`` (positions into ``contacts``), ``score``, ``match_probability``,
     ``decision`` and ``w_<field>`` columns. Must-links and cannot-links are
     record-key pairs and win over any score."""
+    with gc_paused():  # a few small containers per record: see ``gc_pause``
+        return _cluster_records(contacts, scored, settings, must_link, cannot_link)
+
+
+def _cluster_records(
+    contacts: pd.DataFrame,
+    scored: pd.DataFrame,
+    settings: ClusterSettings,
+    must_link: Iterable[tuple[str, str]],
+    cannot_link: Iterable[tuple[str, str]],
+) -> ClusterResult:
     n = len(contacts)
     parent = list(range(n))
     members: list[set[int]] = [{i} for i in range(n)]

@@ -120,13 +120,16 @@ def link_records(
     *,
     id_column: str | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> LinkResult:
-    """Deduplicate one frame or link two; see the module docstring."""
+    """Deduplicate one frame or link two; see the module docstring. ``workers``:
+    processes to normalise the fields in (forked: only for a caller that runs
+    no other threads); the result is the same for any number."""
     watch = _Stopwatch(progress or (lambda message: None))
     specs = list(specs)
     data, ids, dataset = _records(frames, specs, id_column)
     n = len(data)
-    prepared = prepare(data, specs, settings, dataset)
+    prepared = prepare(data, specs, settings, dataset, workers=workers)
     keys = prepared.keys
     generic = sum(int(k["generic"].sum()) for k in keys.values() if "generic" in k.columns)
     watch.lap("normalise", f"{n:,} records, {len(specs)} fields, {generic:,} records with a generic value")

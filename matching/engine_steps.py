@@ -31,9 +31,8 @@ from .engine_settings import EngineSettings
 from .estimate import FieldParameters, initial_m, reference_u, sample_pairs, term_frequencies
 from .fields import FieldSpec
 from .levels import TF_KEYS, level_codes, list_level_codes
-from .model import MATCH
 from .normalise import normalise_fields, owners, record_values, resident_ids
-from .scoring import field_weights, scored_frame
+from .scoring import field_weights, probability, scored_frame
 from .train import train
 
 DATASETS = ("left", "right")
@@ -73,11 +72,12 @@ class Prepared:
 
 def prepare(data: pd.DataFrame, specs: Sequence[FieldSpec], settings: EngineSettings,
             dataset: np.ndarray | None = None,
-            given: dict[str, pd.DataFrame] | None = None) -> Prepared:
+            given: dict[str, pd.DataFrame] | None = None, workers: int = 1) -> Prepared:
     """Normalise ``data``'s field columns (rows are records, in order);
-    ``given``: key frames already known (``normalise.normalise_fields``)."""
+    ``given``: key frames already known, ``workers``: processes to parse in
+    (``normalise.normalise_fields``)."""
     data = data.reset_index(drop=True)
-    keys = normalise_fields(data, specs, settings.generic_min_names, given)
+    keys = normalise_fields(data, specs, settings.generic_min_names, given, workers)
     return Prepared(tuple(specs), keys, len(data), dataset)
 
 
@@ -167,12 +167,13 @@ def forced_pairs(prepared: Prepared, left: np.ndarray, right: np.ndarray,
     return forced
 
 
-def _weigh(prepared: Prepared, codes, rows, left, right, forced, parameters: ModelParameters,
-           settings: EngineSettings, entity: np.ndarray | None) -> pd.DataFrame:
-    """Weights, score and decision of each pair; with ``entity`` (preliminary
-    clusters) exact matches are weighed by term frequency."""
+def _field_weights(prepared: Prepared, codes, rows, parameters: ModelParameters,
+                   settings: EngineSettings, entity: np.ndarray | None
+                   ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Each field's weight per pair, and which pairs are capped at review; with
+    ``entity`` (preliminary clusters) exact matches are weighed by term frequency."""
     specs, keys = prepared.specs, prepared.keys
-    levels, weights = {}, {}
+    weights = {}
     for f, (spec, params) in enumerate(zip(specs, parameters.fields)):
         frequencies: dict[int, tuple[np.ndarray, float]] = {}
         for number, level in enumerate(spec.levels):
@@ -184,11 +185,36 @@ def _weigh(prepared: Prepared, codes, rows, left, right, forced, parameters: Mod
                 frequencies[number] = (per_pair, float((table**2).sum()))
         weights[spec.column] = field_weights(codes[:, f], params, frequencies,
                                              settings.tf_minimum_u)
-        levels[spec.column] = pd.Categorical.from_codes(codes[:, f] + 1, ["null", *spec.level_names])
-    capped = _capped(specs, codes, weights, settings)
-    prior = parameters.prior
+    return weights, _capped(specs, codes, weights, settings)
+
+
+def _prior_weight(parameters: ModelParameters) -> float:
+    return float(np.log2(parameters.prior / (1 - parameters.prior)))
+
+
+def _matched(weights: dict[str, np.ndarray], capped: np.ndarray, forced: np.ndarray,
+             parameters: ModelParameters, settings: EngineSettings) -> np.ndarray:
+    """Which pairs ``scored_frame`` would decide are matches, without building
+    the frame (the first, term-frequency-free scoring needs only this): the
+    same sum in the same order, the same thresholds and caps."""
+    total = np.full(len(forced), _prior_weight(parameters))
+    for field_weight in weights.values():
+        total = total + field_weight
+    probabilities = probability(total)
+    probabilities[forced] = 1.0
+    return (probabilities >= settings.match_probability) & ~(capped & ~forced)
+
+
+def _weigh(prepared: Prepared, codes, weights: dict[str, np.ndarray], capped: np.ndarray,
+           left, right, forced, parameters: ModelParameters,
+           settings: EngineSettings) -> pd.DataFrame:
+    """The scored pairs: levels, weights, score and decision of each pair."""
+    levels = {
+        spec.column: pd.Categorical.from_codes(codes[:, f] + 1, ["null", *spec.level_names])
+        for f, spec in enumerate(prepared.specs)
+    }
     return scored_frame(pd.DataFrame({"left": left, "right": right}), levels, weights,
-                        float(np.log2(prior / (1 - prior))), forced,
+                        _prior_weight(parameters), forced,
                         settings.match_probability, settings.review_probability, capped & ~forced)
 
 
@@ -221,11 +247,10 @@ def _capped(specs, codes: np.ndarray, weights: dict[str, np.ndarray],
     return capped
 
 
-def _components(n: int, scored: pd.DataFrame) -> np.ndarray:
+def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Connected components of the matched pairs: a rough grouping into
     entities, good enough to count a value once per entity for term frequencies."""
-    matched = scored[scored["decision"] == MATCH]
-    graph = coo_matrix((np.ones(len(matched)), (matched["left"], matched["right"])), shape=(n, n))
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
     return connected_components(graph, directed=False)[1]
 
 
@@ -239,8 +264,9 @@ def score(prepared: Prepared, pairs: pd.DataFrame, parameters: ModelParameters,
     if codes is None or rows is None:
         codes, rows = compare(prepared, left, right)
     forced = forced_pairs(prepared, left, right, settings)
-    scored = _weigh(prepared, codes, rows, left, right, forced, parameters, settings, None)
+    weights, capped = _field_weights(prepared, codes, rows, parameters, settings, None)
     if settings.term_frequency:
-        entity = _components(prepared.n, scored)
-        scored = _weigh(prepared, codes, rows, left, right, forced, parameters, settings, entity)
-    return scored
+        matched = _matched(weights, capped, forced, parameters, settings)
+        entity = _components(prepared.n, left[matched], right[matched])
+        weights, capped = _field_weights(prepared, codes, rows, parameters, settings, entity)
+    return _weigh(prepared, codes, weights, capped, left, right, forced, parameters, settings)

@@ -132,7 +132,12 @@ def train(
     # Millions of candidates have only thousands of distinct (levels, rules)
     # combinations: every step below works on those, with their counts.
     if len(codes):
-        groups, inverse = group_rows(np.column_stack([codes.astype(np.int64), masks]))
+        # One int64 matrix filled in place: ``column_stack`` of an ``astype`` copy
+        # allocated and touched it twice (0.15 s on a million pairs).
+        stacked = np.empty((len(codes), codes.shape[1] + 1), dtype=np.int64)
+        stacked[:, :-1] = codes
+        stacked[:, -1] = masks
+        groups, inverse = group_rows(stacked)
         counts = np.bincount(inverse, minlength=len(groups)).astype(float)
         codes, masks = groups[:, :-1].astype(np.int8), groups[:, -1]
     else:

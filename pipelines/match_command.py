@@ -13,6 +13,7 @@ run on customer data holds no customer data.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ import pandas as pd
 from matching.engine import link_records
 from matching.engine_settings import EngineSettings
 from matching.fields import KINDS, FieldSpec
+from matching.gc_pause import gc_paused
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -53,6 +55,9 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> None:
                        help="probability at or above which a pair is a match")
     match.add_argument("--review-probability", type=float,
                        help="probability at or above which a pair goes to review")
+    match.add_argument("--workers", type=int, default=0,
+                       help="processes to normalise the fields in (default: every core this "
+                       "process may use); the result is the same for any number")
 
 
 def _progress(message: str) -> None:
@@ -113,6 +118,15 @@ def _settings(args: argparse.Namespace) -> EngineSettings:
     return settings
 
 
+def _cores() -> int:
+    """Cores this process may run on (a container or ``taskset`` may allow fewer
+    than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def run_match(args: argparse.Namespace) -> int:
     """Run the ``match`` command; 0 on success, 2 when the input is wrong."""
     started = time.perf_counter()
@@ -129,7 +143,9 @@ def run_match(args: argparse.Namespace) -> int:
     except (InputError, ValueError) as exc:
         print(f"customer-master match: error: {exc}", file=sys.stderr)
         return 2
-    result = link_records(frames, specs, settings, id_column=args.id_column, progress=_progress)
+    with gc_paused():  # a one-shot batch of arrays and frames: see matching.gc_pause
+        result = link_records(frames, specs, settings, id_column=args.id_column,
+                              progress=_progress, workers=args.workers or _cores())
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     result.clusters.to_csv(out, index=False, encoding="utf-8")

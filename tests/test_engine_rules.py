@@ -143,3 +143,23 @@ def test_two_genders_never_share_a_cluster() -> None:
     a, b, c = result.clusters["cluster"].tolist()
     assert a == b != c
     assert result.refused_edges["reason"].str.contains("gender").all()
+
+
+def test_normalising_in_worker_processes_gives_the_same_keys(monkeypatch) -> None:
+    """The CLI parses fields in forked workers; the keys must not depend on it."""
+    import matching.normalise as normalise
+
+    data = pd.DataFrame({
+        "name": ["王小明", "Wang Xiaoming", "李娜", None, "張偉"],
+        "phones": ["13957312468;010-62345678", "13957312468", None, "13700731945", "abc"],
+        "email": ["a@example.com", None, "B@Example.com", "x", "a@example.com"],
+        "birth": ["1990-01-02", "19900102", None, "1990/2/1", ""],
+    })
+    specs = [FieldSpec("name", "name"), FieldSpec("phones", "phone", separator=";"),
+             FieldSpec("email", "email"), FieldSpec("birth", "date")]
+    serial = normalise.normalise_fields(data, specs, 2, workers=1)
+    monkeypatch.setattr(normalise, "PARALLEL_MIN_VALUES", 0)
+    forked = normalise.normalise_fields(data, specs, 2, workers=2)
+    assert serial.keys() == forked.keys()
+    for column, frame in serial.items():
+        pd.testing.assert_frame_equal(frame, forked[column])
