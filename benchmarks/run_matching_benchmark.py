@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import shlex
-import signal
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ import evaluate  # noqa: E402
 import metrics  # noqa: E402
 import ours_runner  # noqa: E402
 import splink_runner  # noqa: E402
+from child_process import run_child  # noqa: E402
 from report import fmt_num, load_average, machine, render  # noqa: E402
 from run_types import Measured, Row  # noqa: E402
 
@@ -49,29 +49,7 @@ SWEEP = (0.2, 0.5, 0.8, 0.9, 0.95, 0.99)
 def measure(argv: list[str], env: dict[str, str], timeout: float, log: Path) -> Measured:
     """Run ``argv`` as a child in its own session; wall time, and its peak RSS from
     ``wait4`` (ru_maxrss: KiB on Linux, the child and the children it waited for)."""
-    with open(log, "wb") as out:
-        out.write(("$ " + shlex.join(argv) + "\n").encode())
-        out.flush()
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ds.PROJECT_ROOT,
-            start_new_session=True,
-        )
-        status = None
-        while True:
-            pid, code, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - started > timeout:
-                os.killpg(proc.pid, signal.SIGKILL)
-                pid, code, usage = os.wait4(proc.pid, 0)
-                status = f"timeout after {timeout:.0f} s"
-                break
-            time.sleep(0.05)
-        wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(code)  # reaped here, not by Popen
-    if status is None:
-        status = "ok" if proc.returncode == 0 else f"failed (exit {proc.returncode})"
+    status, wall, usage = run_child(argv, env, timeout, log, cwd=ds.PROJECT_ROOT)
     scale = 1024 if sys.platform != "darwin" else 1  # macOS reports bytes
     return Measured(status, wall, usage.ru_maxrss * scale / 2**20, log)
 

@@ -24,7 +24,6 @@ import math
 import os
 import resource
 import shlex
-import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import metrics  # noqa: E402
+from child_process import run_child  # noqa: E402
 from datasets import CHINESE_SEED, PROJECT_ROOT, true_person  # noqa: E402
 from ours_runner import read_xref  # noqa: E402
 from report import load_average, machine  # noqa: E402
@@ -68,27 +68,7 @@ def measure(argv: list[str], env: dict[str, str], timeout: float, log: Path,
             size = int(memory_limit_gb * 2**30)
             resource.setrlimit(resource.RLIMIT_AS, (size, size))
 
-    with open(log, "wb") as out:
-        out.write(("$ " + shlex.join(argv) + "\n").encode())
-        out.flush()
-        started = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                cwd=PROJECT_ROOT, start_new_session=True, preexec_fn=limit)
-        status = None
-        while True:
-            pid, code, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - started > timeout:
-                os.killpg(proc.pid, signal.SIGKILL)
-                pid, code, usage = os.wait4(proc.pid, 0)
-                status = f"timeout after {timeout:.0f} s"
-                break
-            time.sleep(0.05)
-        wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(code)  # reaped here, not by Popen
-    if status is None:
-        status = "ok" if proc.returncode == 0 else f"failed (exit {proc.returncode})"
+    status, wall, usage = run_child(argv, env, timeout, log, cwd=PROJECT_ROOT, preexec_fn=limit)
     return Measured(status, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
