@@ -24,10 +24,8 @@ import math
 import os
 import resource
 import shlex
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,7 +38,7 @@ if str(HERE) not in sys.path:
 
 import metrics  # noqa: E402
 from child_process import run_child  # noqa: E402
-from datasets import CHINESE_SEED, PROJECT_ROOT, true_person  # noqa: E402
+from datasets import PROJECT_ROOT, generate_chinese, true_person  # noqa: E402
 from ours_runner import read_xref  # noqa: E402
 from report import load_average, machine  # noqa: E402
 from scale_report import render, write_plot  # noqa: E402
@@ -91,14 +89,7 @@ def label(n: int) -> str:
 def generate(n: int, folder: Path) -> tuple[Path, Path, float]:
     sources, truth = folder / "sources", folder / "truth.csv"
     people = max(1, round(n / MEAN_ROWS_PER_PERSON))
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "data" / "generate_sample.py"),
-         "--people", str(people), "--seed", str(CHINESE_SEED),
-         "--out", str(sources), "--truth", str(truth)],
-        check=True, stdout=subprocess.DEVNULL, cwd=PROJECT_ROOT,
-    )
-    return sources, truth, time.perf_counter() - started
+    return sources, truth, generate_chinese(people, sources, truth)
 
 
 def run_size(n: int, folder: Path, args: argparse.Namespace) -> dict:
