@@ -26,7 +26,7 @@ def review_constraints(engine: sa.Engine) -> Constraints:
     ensure_schema(engine)
     with engine.connect() as conn:
         ledger = load_ledger(conn)
-        view = load_view(conn) if len(ledger) else StoreView(membership={})
+        view = load_view(conn, ledger) if len(ledger) else StoreView(membership={})
     return constraints_from_ledger(ledger, view)
 
 

@@ -188,12 +188,13 @@ def constraints_from_ledger(ledger: pd.DataFrame, view: StoreView) -> Constraint
     settled: dict[Pair, tuple[str, int]] = {}
     overrides: dict[str, dict[str, tuple[str, int]]] = {}
     rows = ledger.sort_values("decision_id") if len(ledger) else ledger
+    customers = set(view.membership.values())
     for row in rows.itertuples(index=False):
         decision_id = int(row.decision_id)
         if row.decision == CHOOSE_VALUE:
             if _present(row.customer_id) and _present(row.field):
                 target = view.resolve(str(row.customer_id))
-                if target in set(view.membership.values()) or not view.membership:
+                if target in customers or not view.membership:
                     overrides.setdefault(target, {})[str(row.field)] = (str(row.value), decision_id)
             continue
         outcome = "must" if row.decision == MERGE else "cannot"

@@ -13,8 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from assets.resources import DecisionsFolder, store_engine
+from assets.review import review_constraints
 from assets.store import load_customer
-from assets.store.decisions import read_open_items
+from assets.store.decisions import load_ledger, load_view, read_open_items
+from matching.decisions import constraints_from_ledger
 from pipelines.automation import MAIN_JOB
 from pipelines.cli import main as cli
 from pipelines.definitions import defs
@@ -87,6 +89,12 @@ def test_decisions_are_honoured_by_every_later_run(tmp_path: Path, store_url: st
     assert decide(store_url, "--decision", "choose_value", "--customer", chooser, "--field", "email",
                   "--value", "Chosen.Address@Example.COM") == 0
     assert "recorded decision #3" in capsys.readouterr().out
+    # A run reads only the store rows the ledger names, and gets what the whole store gives.
+    with engine.connect() as conn:
+        ledger = load_ledger(conn)
+        whole_store = constraints_from_ledger(ledger, load_view(conn))
+        assert len(load_view(conn, ledger).membership) < len(load_view(conn).membership)
+    assert review_constraints(engine) == whole_store
 
     run(tmp_path, store_url)
     after = owners(engine)

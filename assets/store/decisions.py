@@ -49,14 +49,26 @@ def load_ledger(conn: sa.Connection) -> pd.DataFrame:
     return _unescape(frame, conn)
 
 
-def load_view(conn: sa.Connection) -> StoreView:
-    """Record → customer and alias → customer as published, and the review items."""
-    xref = conn.execute(sa.select(customer_xref.c.source_system, customer_xref.c.source_record_id,
-                                  customer_xref.c.customer_id)).all()
+def load_view(conn: sa.Connection, ledger: pd.DataFrame | None = None) -> StoreView:
+    """Record → customer and alias → customer as published, and the review items.
+
+    With ``ledger``, only the part of ``customer_xref`` the ledger can expand to
+    (its records and the customers it names, aliases followed) is read: a run
+    honouring a few decisions need not load every record of the store."""
+    aliases = dict(conn.execute(sa.select(customer_id_alias.c.alias_id, customer_id_alias.c.customer_id)).all())
+    query = sa.select(customer_xref.c.source_system, customer_xref.c.source_record_id,
+                      customer_xref.c.customer_id)
     escaped = escapes_text(conn.dialect.name)
+    if ledger is not None:
+        named = {str(c) for c in ledger["customer_id"].dropna()}
+        customers = named | {aliases[c] for c in named if c in aliases}
+        records = {str(r) for column in _TEXT_KEYS for r in ledger[column].dropna()}
+        keys = [to_store_text(r) if escaped else r for r in records]
+        key = customer_xref.c.source_system + ":" + customer_xref.c.source_record_id
+        query = query.where(sa.or_(customer_xref.c.customer_id.in_(sorted(customers)), key.in_(sorted(keys))))
+    xref = conn.execute(query).all()
     unescape = from_store_text if escaped else (lambda v: v)
     membership = {f"{unescape(s)}:{unescape(r)}": c for s, r, c in xref}
-    aliases = dict(conn.execute(sa.select(customer_id_alias.c.alias_id, customer_id_alias.c.customer_id)).all())
     items = _unescape(pd.DataFrame([r._mapping for r in conn.execute(sa.select(review_item)).all()],
                                    columns=[c.name for c in review_item.c]), conn)
     return StoreView(membership=membership, aliases=aliases,
