@@ -125,36 +125,40 @@ def _pair_items(scored: pd.DataFrame, customer: Mapping[str, str], contacts: pd.
 
 def _conflict_items(contacts: pd.DataFrame, customer: Mapping[str, str],
                     settled: Mapping[str, Mapping[str, object]]) -> list[dict]:
-    frame = contacts.assign(customer_id=contacts["record_key"].map(customer))
+    frame = contacts[["record_key", "id_card_valid", *CONFLICT_FIELDS]]
+    frame = frame.assign(customer_id=frame["record_key"].map(customer))
     frame = frame[frame["customer_id"].notna()]
     frame = frame.assign(id_card=frame["id_card"].where(frame["id_card_valid"].astype(bool)))
     items = []
     for column, golden_field in CONFLICT_FIELDS.items():
         values = frame[["customer_id", "record_key", column]].dropna(subset=[column])
         distinct = values.groupby("customer_id")[column].nunique()
-        for customer_id in sorted(distinct[distinct > 1].index):
-            if golden_field in settled.get(customer_id, {}):
-                continue
-            held = values[values["customer_id"] == customer_id]
-            # The two most common values, ties by record key, are the two sides.
-            counts = held.groupby(column)["record_key"].agg(["size", "min"]).reset_index()
-            counts = counts.sort_values(["size", "min"], ascending=[False, True])
-            sides = counts.head(2).to_dict("records")
-            evidence = {
-                "values": [
-                    {"value": mask_value(column, v),
-                     "records": sorted(held.loc[held[column] == v, "record_key"])}
-                    for v in counts[column]
-                ]
-            }
-            items.append({
-                "item_id": item_id("FC", customer_id, golden_field), "kind": FIELD_CONFLICT,
-                "left_record": sides[0]["min"], "right_record": sides[1]["min"],
-                "left_customer_id": customer_id, "right_customer_id": customer_id,
-                "field": golden_field, "score": None,
-                "left_masked": f"{sides[0]['min']} · {golden_field} {mask_value(column, sides[0][column])}",
-                "right_masked": f"{sides[1]['min']} · {golden_field} {mask_value(column, sides[1][column])}",
-                "left_value": sides[0][column], "right_value": sides[1][column],
-                "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
-            })
+        conflicted = distinct[distinct > 1].index
+        conflicted = [c for c in conflicted if golden_field not in settled.get(c, {})]
+        # Only the conflicted customers' rows, grouped once: a scan of every row
+        # per conflicted customer grew with N x conflicts (minutes at a million).
+        held_all = values[values["customer_id"].isin(conflicted)]
+        for customer_id, held in sorted(held_all.groupby("customer_id", sort=False), key=lambda g: g[0]):
+            items.append(_conflict_item(customer_id, column, golden_field, held))
     return items
+
+
+def _conflict_item(customer_id: str, column: str, golden_field: str, held: pd.DataFrame) -> dict:
+    """One field-conflict item from the customer's rows holding a value of ``column``."""
+    # The two most common values, ties by record key, are the two sides.
+    counts = held.groupby(column)["record_key"].agg(["size", "min"]).reset_index()
+    counts = counts.sort_values(["size", "min"], ascending=[False, True])
+    sides = counts.head(2).to_dict("records")
+    records = held.groupby(column)["record_key"].agg(sorted)
+    evidence = {"values": [{"value": mask_value(column, v), "records": records[v]}
+                           for v in counts[column]]}
+    return {
+        "item_id": item_id("FC", customer_id, golden_field), "kind": FIELD_CONFLICT,
+        "left_record": sides[0]["min"], "right_record": sides[1]["min"],
+        "left_customer_id": customer_id, "right_customer_id": customer_id,
+        "field": golden_field, "score": None,
+        "left_masked": f"{sides[0]['min']} · {golden_field} {mask_value(column, sides[0][column])}",
+        "right_masked": f"{sides[1]['min']} · {golden_field} {mask_value(column, sides[1][column])}",
+        "left_value": sides[0][column], "right_value": sides[1][column],
+        "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
+    }

@@ -103,6 +103,7 @@ class StandardContact(pa.DataFrameModel):
     birth_date: Series[str] = _text(str_matches=_ISO_DATE)
     phone: Series[str] = _text(valid_e164=())
     phones: Series[str] = _text(valid_e164_list=())
+    phone_kinds: Series[str] = _text(str_matches=r"^(mobile|landline|other)(;(mobile|landline|other))*$")
     phone_extension: Series[str] = _text(str_matches=r"^\d{1,8}$")
     landline: Series[str] = _text(valid_e164=())
     phone_placeholder: Series[bool]

@@ -35,7 +35,7 @@ _Each = Callable[[pd.Series, Callable[[Any], Any]], list]
 #: Legacy STATUS_CD values meaning the customer was deleted in the old system.
 DELETED_STATUS = frozenset({"D"})
 
-_MULTI_VALUED = ("phones", "tags", "source_file", "notes")
+_MULTI_VALUED = ("tags", "source_file", "notes")  # and phones, with their kinds
 
 #: Longest raw value each parsed field may have. Anything longer is not a name,
 #: phone or address a person typed (a pasted document, an attack): it is left
@@ -170,12 +170,15 @@ def _add_names(out: pd.DataFrame, rows: pd.DataFrame, each: _Each) -> None:
 def _add_phones(out: pd.DataFrame, rows: pd.DataFrame, region: str, each: _Each) -> None:
     mobiles = each(rows["phone"], lambda v: parse_phone_list(v, region))
     landlines = each(rows["landline"], lambda v: parse_phone(v, region))
-    phones, primary, extension, landline, placeholder = [], [], [], [], []
+    phones, kinds, primary, extension, landline, placeholder = [], [], [], [], [], []
     for listed, fixed in zip(mobiles, landlines):
         results: list[PhoneResult] = list(listed or []) + ([fixed] if fixed else [])
         usable = [r for r in results if r.e164]
-        numbers = list(dict.fromkeys(r.e164 for r in usable))
+        numbers: dict[str, str] = {}  # each number once, in input order, with its kind
+        for r in usable:
+            numbers.setdefault(r.e164, r.kind)
         phones.append(";".join(numbers) or None)
+        kinds.append(";".join(numbers.values()) or None)
         mobile = next((r for r in usable if r.kind == "mobile"), None)
         first = mobile or (usable[0] if usable else None)
         primary.append(first.e164 if first else None)
@@ -184,6 +187,9 @@ def _add_phones(out: pd.DataFrame, rows: pd.DataFrame, region: str, each: _Each)
         placeholder.append(any(r.placeholder for r in results))
     out["phone"] = primary
     out["phones"] = phones
+    # The kind of each number in ``phones`` (same order), so later stages need not
+    # parse every number again (~30 µs each; the profiles' mobile/landline split).
+    out["phone_kinds"] = kinds
     out["phone_extension"] = extension
     out["landline"] = landline
     out["phone_placeholder"] = placeholder
@@ -317,6 +323,10 @@ def _combine_repeated_records(frame: pd.DataFrame) -> pd.DataFrame:
     keys = multi["record_key"].tolist()
     for column in _MULTI_VALUED:
         combined[column] = _per_key(keys, multi[column], _union)
+    numbers = pd.Series(list(zip(multi["phones"], multi["phone_kinds"])), index=multi.index, dtype=object)
+    numbers = _per_key(keys, numbers, _union_numbers)
+    combined["phones"] = numbers.map(lambda pair: pair[0])
+    combined["phone_kinds"] = numbers.map(lambda pair: pair[1])
     combined["source_rows"] = multi.groupby("record_key", sort=False).size()
     combined["phone_placeholder"] = multi.groupby("record_key", sort=False)["phone_placeholder"].any()
     combined["email_placeholder"] = multi.groupby("record_key", sort=False)["email_placeholder"].any()
@@ -346,6 +356,18 @@ def _union(values: list) -> str | None:
             if item:
                 items[item] = None
     return ";".join(items) or None
+
+
+def _union_numbers(values: list[tuple]) -> tuple[str | None, str | None]:
+    """The union of rows' ``phones`` (first seen first, as ``_union``) and, in the
+    same order, each number's kind."""
+    numbers: dict[str, str] = {}
+    for phones, kinds in values:
+        if isinstance(phones, str):
+            for number, kind in zip(phones.split(";"), kinds.split(";")):
+                if number:
+                    numbers.setdefault(number, kind)
+    return ";".join(numbers) or None, ";".join(numbers.values()) or None
 
 
 def _concat_json_lists(values: list) -> str | None:
