@@ -24,11 +24,11 @@ def record_changes(
     now: str,
 ) -> int:
     """Append this publish's changes to ``crm_changes``; returns how many."""
-    gone = {row["customer_id"] for row in golden_plan.deletes}
-    touched = {row["customer_id"] for row in golden_plan.inserts + golden_plan.updates}
+    gone = set(golden_plan.customer_ids("deletes"))
+    touched = set(golden_plan.customer_ids("inserts", "updates"))
     for plan in child_plans.values():
-        for row in plan.inserts + plan.updates + plan.deletes:
-            customer = row.get("customer_id")  # xref deletes carry only their own key
+        # xref deletes carry only their own key, so they name no customer
+        for customer in plan.customer_ids("inserts", "updates", "deletes"):
             if customer and customer not in gone:
                 touched.add(customer)
     into = dict(zip(merged["old_customer_id"], merged["customer_id"])) if len(merged) else {}
