@@ -10,8 +10,10 @@ logs the export so the next one starts after it.
 
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -136,30 +138,54 @@ def _all_customers(conn: sa.Connection, wanted: set[str]) -> dict[str, dict]:
     rows in primary-key order (the order the per-chunk lookups use the key's index in)."""
     found: dict[str, dict] = {}
     golden = metadata.tables["golden_customer"]
-    result = conn.execute(sa.select(golden).order_by(*golden.primary_key.columns))
-    names = list(result.keys())
-    for row in result:
-        record = dict(zip(names, row))
-        if record["customer_id"] in wanted:
+    names = [c.name for c in golden.columns]
+    at = names.index("customer_id")
+    for row in _scan(conn, golden):
+        if row[at] in wanted:
+            record = dict(zip(names, row))
             record["provenance"] = json.loads(record["provenance"])
-            found[record["customer_id"]] = record
+            found[row[at]] = record
     for table, key in _FACETS:
         t = metadata.tables[table]
-        result = conn.execute(sa.select(t).order_by(*t.primary_key.columns))
-        names = list(result.keys())
+        names = [c.name for c in t.columns]
         at = names.index("customer_id")
-        rest = [i for i, n in enumerate(names) if n != "customer_id"]
-        for row in result:
+        rest = [n for n in names if n != "customer_id"]
+        pick = itemgetter(*(i for i, n in enumerate(names) if n != "customer_id"))
+        single = key in ("consent", "grade")
+        for row in _scan(conn, t):
             customer = row[at]
             if customer not in wanted:
                 continue
-            item = {names[i]: row[i] for i in rest}
-            bucket = found.setdefault(customer, {})
-            if key in ("consent", "grade"):
-                bucket[key] = item
+            item = dict(zip(rest, pick(row)))
+            if single:
+                found.setdefault(customer, {})[key] = item
             else:
-                bucket.setdefault(key, []).append(item)
+                found.setdefault(customer, {}).setdefault(key, []).append(item)
     return found
+
+
+def _scan(conn: sa.Connection, table: sa.Table) -> Iterator[tuple]:
+    """Every row of ``table`` in primary-key order, as plain tuples from the driver's
+    cursor (in this transaction). Why not a SQLAlchemy result: building its Row
+    objects cost as much as the rest of an export. Booleans come back as
+    ``bool`` (SQLite stores 0/1), as SQLAlchemy would give them."""
+    quote = conn.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(c.name) for c in table.columns)
+    order = ", ".join(quote(c.name) for c in table.primary_key.columns)
+    flags = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Boolean)]
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(f"SELECT {columns} FROM {quote(table.name)} ORDER BY {order}")
+        while batch := cursor.fetchmany(10_000):
+            for row in batch:
+                if flags:
+                    row = list(row)
+                    for i in flags:
+                        row[i] = None if row[i] is None else bool(row[i])
+                    row = tuple(row)
+                yield row
+    finally:
+        cursor.close()
 
 
 def _line(change, customers: dict[str, dict]) -> dict:
