@@ -5,8 +5,9 @@ The stages stay the same pure functions either way; this module only decides
 where they are called. Two shapes of work are farmed out:
 
 - ``distinct_mapper()``: the standardiser's normalisers over distinct raw values
-  (phones, e-mails, names, companies, regions …), in partitions of
-  ``partition_size`` values;
+  (phones, e-mails, names, companies, regions …): with pandas, large jobs shared
+  with ``local_workers`` processes on this machine (``validators.distinct.LocalPool``);
+  with Dask, in partitions of ``partition_size`` values;
 - ``pair_comparer(compare)``: the matching engine's pair comparison over chunks of
   ``partition_size`` candidate pairs, the prepared contacts sent to every worker
   once.
@@ -25,7 +26,7 @@ import dagster as dg
 import numpy as np
 from pydantic import Field, PrivateAttr
 
-from validators.distinct import Mapper, in_process
+from validators.distinct import LocalPool, Mapper, in_process
 
 ENGINES = ("pandas", "dask")
 
@@ -42,6 +43,12 @@ class ComputeEngine(dg.ConfigurableResource):
         description="Dask scheduler address, e.g. tcp://10.0.0.5:8786. Default: "
         "$CUSTOMER_DASK_SCHEDULER, else a LocalCluster on this machine (one worker per core).",
     )
+    local_workers: int | None = Field(
+        default=None,
+        description="pandas engine: extra processes that share large standardisation jobs "
+        "with the run's own process. Default: one per further core (cores - 1); 0 keeps "
+        "everything in the run's process.",
+    )
     partition_size: int = Field(
         default=100_000,
         description="Values (or candidate pairs) per Dask task. Work smaller than one "
@@ -50,6 +57,7 @@ class ComputeEngine(dg.ConfigurableResource):
 
     _client: Any = PrivateAttr(default=None)
     _cluster: Any = PrivateAttr(default=None)
+    _pool: LocalPool | None = PrivateAttr(default=None)
 
     def resolved_engine(self) -> str:
         chosen = (self.engine or os.environ.get("CUSTOMER_ENGINE") or "pandas").strip().lower()
@@ -65,7 +73,9 @@ class ComputeEngine(dg.ConfigurableResource):
             self._client.close()
         if self._cluster is not None:
             self._cluster.close()
-        self._client = self._cluster = None
+        if self._pool is not None:
+            self._pool.close()
+        self._client = self._cluster = self._pool = None
 
     def client(self):
         """The ``dask.distributed`` client, connected on first use."""
@@ -92,7 +102,10 @@ class ComputeEngine(dg.ConfigurableResource):
     def distinct_mapper(self) -> Mapper:
         """A ``validators.distinct.Mapper`` for this engine."""
         if self.resolved_engine() == "pandas":
-            return in_process
+            if self._pool is None:
+                workers = self.local_workers
+                self._pool = LocalPool(_cores() - 1 if workers is None else workers)
+            return self._pool
         return lambda fn, values: self._map_values(fn, values)
 
     def _map_values(self, fn: Callable[[Any], Any], values: list) -> list:
@@ -127,3 +140,10 @@ class ComputeEngine(dg.ConfigurableResource):
         codes = np.concatenate([c for c, _ in parts])
         rows = [np.concatenate([r[field] for _, r in parts]) for field in range(len(parts[0][1]))]
         return codes, rows
+
+
+def _cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1

@@ -4,6 +4,7 @@ normalised into one ``StandardContact`` frame, plus every rejected record."""
 import dagster as dg
 import pandas as pd
 
+from validators.distinct import LocalPool
 from validators.standardise import standardise_contacts
 
 from .compute import ComputeEngine
@@ -37,7 +38,12 @@ _COMPLETENESS_FIELDS = ("name", "phone", "email", "company", "city", "id_card")
 @masked_errors
 def standardise(context: dg.AssetExecutionContext, compute: ComputeEngine, **batches: SourceBatch):
     raw = pd.concat([b.records for b in batches.values()], ignore_index=True)
-    result = standardise_contacts(raw, mapper=compute.distinct_mapper())
+    mapper = compute.distinct_mapper()
+    try:
+        result = standardise_contacts(raw, mapper=mapper)
+    finally:
+        if isinstance(mapper, LocalPool):
+            mapper.close()  # the worker processes are not needed after this step
     quarantine = pd.concat(
         [*(b.quarantine for b in batches.values()), result.quarantine], ignore_index=True
     )

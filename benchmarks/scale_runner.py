@@ -4,13 +4,14 @@
     python benchmarks/scale_runner.py --sources DIR --work DIR [--engine dask --scheduler ADDR]
 
 Runs the whole Dagster job in this process, exactly as ``customer-master run``
-does (``pipelines.run.run_pipeline``), with a thread that samples this process's
-resident set size and CPU time every 20 ms. Afterwards it reads each step's start and end
+does (``pipelines.run.run_pipeline``), with a thread that samples the resident set size of this process and its
+child processes (standardisation workers, Dask workers) and this process's CPU
+time every 20 ms. Afterwards it reads each step's start and end
 from the Dagster instance and writes ``<work>/scale_run.json``: per step its
 seconds and the peak RSS sampled while it ran, the candidate-pair count, and the
 run's outcome. Steps run one after another in this process (Dagster's in-process
 executor), so a step's window holds only that step's work; the peak is the
-process's, i.e. it includes whatever earlier steps' outputs are still held.
+process tree's, i.e. it includes whatever earlier steps' outputs are still held.
 """
 
 from __future__ import annotations
@@ -23,18 +24,20 @@ import threading
 import time
 from pathlib import Path
 
-PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-
-
 def rss_bytes() -> int:
-    """This process's resident set size (Linux /proc; psutil elsewhere)."""
-    try:
-        with open("/proc/self/statm", "rb") as f:
-            return int(f.read().split()[1]) * PAGE
-    except OSError:
-        import psutil
+    """Resident set size of this process plus its child processes (the pipeline's
+    standardisation workers, a LocalCluster's Dask workers): the machine's memory
+    the run holds, not only its main process's."""
+    import psutil
 
-        return psutil.Process().memory_info().rss
+    me = psutil.Process()
+    total = me.memory_info().rss
+    for child in me.children(recursive=True):
+        try:
+            total += child.memory_info().rss
+        except psutil.Error:  # it ended between listing and reading
+            pass
+    return total
 
 
 def cpu_seconds() -> float:
