@@ -43,7 +43,10 @@ def assign_customer_ids(
         .groupby(["cluster", "customer_id"]).size().rename("votes").reset_index()
     )
     sizes = clusters.groupby("cluster").size()
-    first_key = clusters.groupby("cluster")["record_key"].min()
+    # Each cluster's smallest record key (a sort, not a groupby min: pandas has no
+    # compiled min for text and calls Python per group).
+    first_key = (clusters.sort_values("record_key", kind="stable").drop_duplicates("cluster")
+                 .set_index("cluster")["record_key"])
     # Strongest claims first: most votes, then the larger cluster, then a fixed order.
     votes["size"] = votes["cluster"].map(sizes)
     votes["first_key"] = votes["cluster"].map(first_key)
@@ -60,14 +63,15 @@ def assign_customer_ids(
 
     known = set(previous["customer_id"].dropna())
     never_again = known | set(reserved)
-    for cluster in sorted(sizes.index, key=lambda c: first_key[c]):
+    firsts = first_key.to_dict()
+    for cluster in sorted(sizes.index, key=firsts.__getitem__):
         if cluster in chosen:
             continue
         salt = 0
-        candidate = mint_customer_id(first_key[cluster])
+        candidate = mint_customer_id(firsts[cluster])
         while candidate in taken or candidate in never_again:
             salt += 1
-            candidate = mint_customer_id(first_key[cluster], salt)
+            candidate = mint_customer_id(firsts[cluster], salt)
         chosen[cluster] = candidate
         taken.add(candidate)
 

@@ -39,7 +39,9 @@ def select_survivors(
 ) -> pd.DataFrame:
     """One golden row (``GoldenCustomer``) per customer id of ``clusters``
     (record_key, customer_id)."""
-    members = contacts.merge(clusters[["record_key", "customer_id"]], on="record_key")
+    read = dict.fromkeys(["record_key", "source_system", "source_record_id", "updated_at", "name_script",
+                          "id_card_valid", *(c for columns in FIELD_GROUPS.values() for c in columns)])
+    members = contacts[list(read)].merge(clusters[["record_key", "customer_id"]], on="record_key")
     members = members.assign(
         trust=members["source_system"].map(settings.source_trust).fillna(0).astype(int),
         recency=pd.to_datetime(members["updated_at"], utc=True, errors="coerce", format="ISO8601"),
@@ -69,9 +71,7 @@ def select_survivors(
                 }
 
     golden["source_count"] = members.groupby("customer_id").size().astype("int64")
-    systems = members[["customer_id", "source_system"]].drop_duplicates().sort_values(
-        ["customer_id", "source_system"])
-    golden["source_systems"] = systems.groupby("customer_id")["source_system"].agg(",".join)
+    golden["source_systems"] = _joined_systems(members)
     golden["provenance"] = [
         json.dumps(provenance[c], ensure_ascii=False, sort_keys=True) for c in golden.index
     ]
@@ -87,7 +87,9 @@ def select_survivors(
 
 def _winners(members: pd.DataFrame, columns: tuple[str, ...], rule: str) -> pd.DataFrame:
     """The winning record per customer for one field group, indexed by customer id."""
-    present = members[members[list(columns)].notna().any(axis=1)].copy()
+    needed = dict.fromkeys(["customer_id", "record_key", "source_system", "source_record_id", "trust",
+                            "recency", "script_rank", *columns])
+    present = members.loc[members[list(columns)].notna().any(axis=1), list(needed)]
     present["filled"] = present[list(columns)].notna().sum(axis=1)
     present["length"] = sum(present[c].fillna("").astype(str).str.len() for c in columns)
     keys: list[str]
@@ -110,3 +112,19 @@ def _winners(members: pd.DataFrame, columns: tuple[str, ...], rule: str) -> pd.D
         na_position="last",
     )
     return ordered.drop_duplicates("customer_id").set_index("customer_id")
+
+
+def _joined_systems(members: pd.DataFrame) -> pd.Series:
+    """Per customer, its records' source systems, sorted and comma-joined. A bit
+    per system summed per customer (compiled) instead of a Python join per
+    customer; the few distinct sums are then spelled out."""
+    systems = sorted(members["source_system"].dropna().unique())
+    if len(systems) > 62:  # more systems than bits: the plain (slower) way
+        pairs = members[["customer_id", "source_system"]].drop_duplicates().sort_values(
+            ["customer_id", "source_system"])
+        return pairs.groupby("customer_id")["source_system"].agg(",".join)
+    pairs = members[["customer_id", "source_system"]].dropna().drop_duplicates()
+    bits = pairs["source_system"].map({s: 1 << i for i, s in enumerate(systems)}).astype("int64")
+    masks = bits.groupby(pairs["customer_id"]).sum()
+    names = {m: ",".join(s for i, s in enumerate(systems) if m >> i & 1) for m in masks.unique()}
+    return masks.map(names)
