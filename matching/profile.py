@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .compare import is_mobile
+from .grouped import joined_distinct, json_lists, text_extreme
 from .settings import GradeRule, ProfileSettings
 
 CONTACT_POINT_COLUMNS = ["customer_id", "kind", "value", "extension", "is_primary", "source_systems",
@@ -68,55 +69,89 @@ def build_profiles(
 def contact_points(members: pd.DataFrame, golden: pd.DataFrame) -> pd.DataFrame:
     """Every distinct usable phone, landline, email and WeCom id, with where it
     came from; the survivorship winner is the primary one. Placeholders and
-    invalid values never got this far (they stay in the source records)."""
-    rows = []
+    invalid values never got this far (they stay in the source records).
+
+    Column-wise (explode, sort, compiled group first/min/max): a Python loop per
+    record and point cost a minute at a million records."""
     columns = ["customer_id", "record_key", "source_system", "first_seen", "last_seen", "phones",
                "phone_kinds", "phone", "landline", "phone_extension", "email", "wecom_id"]
-    for record in _records(members, columns):
-        numbers = record.phones.split(";") if isinstance(record.phones, str) else []
-        kinds = _phone_kinds(record.phone_kinds, numbers)
-        for number, parsed_kind in zip(numbers, kinds):
-            kind = "mobile" if parsed_kind == "mobile" else "landline" if number == record.landline else "phone"
-            extension = record.phone_extension if isinstance(record.phone_extension, str) and (
-                number == (record.landline if isinstance(record.landline, str) else record.phone)) else None
-            rows.append((record, kind, number, extension))
-        if isinstance(record.email, str):
-            rows.append((record, "email", record.email, None))
-        if isinstance(record.wecom_id, str):
-            rows.append((record, "wecom_id", record.wecom_id, None))
-    # One pass with dicts: most contact points have a single record, and a pandas
-    # groupby with Python aggregations costs ~0.1 ms per group (seconds at scale).
-    found: dict[tuple[str, str, str], dict] = {}
-    for r, kind, value, extension in rows:
-        point = found.setdefault((r.customer_id, kind, value), {
-            "extension": None, "systems": set(), "records": set(), "first": None, "last": None})
-        point["extension"] = point["extension"] or extension
-        point["systems"].add(r.source_system)
-        point["records"].add(r.record_key)
-        point["first"] = _earliest(point["first"], r.first_seen)
-        point["last"] = _latest(point["last"], r.last_seen)
-    if not found:
+    m = members.reindex(columns=columns).reset_index(drop=True)
+    rows = pd.concat([_phone_rows(m), _value_rows(m, "email"), _value_rows(m, "wecom_id")],
+                     ignore_index=True)
+    if rows.empty:
         return pd.DataFrame(columns=CONTACT_POINT_COLUMNS)
+    # Each point's rows together, in record order (the first extension given wins).
+    rows["order"] = np.arange(len(rows))
+    rows = rows.sort_values(["customer_id", "kind", "value", "order"], ignore_index=True)
+    rows["point"] = rows.groupby(["customer_id", "kind", "value"], sort=False).ngroup()
+    point = rows["point"]
+    out = rows.drop_duplicates("point").set_index("point")[["customer_id", "kind", "value"]]
+    out["extension"] = rows["extension"].groupby(point).first()
     winners = golden.set_index("customer_id")[["phone", "landline", "email", "wecom_id"]]
-    winners = winners.astype(object).where(winners.notna(), None).to_dict("index")
+    winners = winners.reindex(out["customer_id"])
     column_of = {"mobile": "phone", "phone": "phone", "landline": "landline", "email": "email",
                  "wecom_id": "wecom_id"}
-    out = pd.DataFrame(
-        [
-            {
-                "customer_id": customer, "kind": kind, "value": value,
-                "extension": point["extension"],
-                # A landline can be the golden phone too, when the customer has no mobile.
-                "is_primary": value == winners.get(customer, {}).get(column_of[kind])
-                or (kind == "landline" and value == winners.get(customer, {}).get("phone")),
-                "source_systems": ",".join(sorted(point["systems"])),
-                "source_records": json.dumps(sorted(point["records"]), ensure_ascii=False),
-                "first_seen": point["first"], "last_seen": point["last"],
-            }
-            for (customer, kind, value), point in sorted(found.items())
-        ]
-    )
-    return out[CONTACT_POINT_COLUMNS]
+    primary = np.zeros(len(out), dtype=bool)
+    kinds = out["kind"].to_numpy(dtype=object)
+    values = out["value"].to_numpy(dtype=object)
+    for kind, column in column_of.items():
+        chosen = kinds == kind
+        primary |= chosen & _equal(values, winners[column])
+    # A landline can be the golden phone too, when the customer has no mobile.
+    primary |= (kinds == "landline") & _equal(values, winners["phone"])
+    out["is_primary"] = primary
+    out["source_systems"] = joined_distinct(point, rows["source_system"])
+    out["source_records"] = json_lists(point, rows["record_key"])
+    out["first_seen"] = text_extreme(rows["first_seen"], rows, ["point"], "min")
+    out["last_seen"] = text_extreme(rows["last_seen"], rows, ["point"], "max")
+    out = out.reset_index(drop=True)[CONTACT_POINT_COLUMNS]
+    return out.astype({"extension": "str", "source_records": "str"})
+
+
+def _equal(values: np.ndarray, other: pd.Series) -> np.ndarray:
+    """Element-wise ``==`` of Python values, missing never equal."""
+    right = other.to_numpy(dtype=object)
+    return np.array([a == b for a, b in zip(values, right)], dtype=bool) if len(values) else \
+        np.zeros(0, dtype=bool)
+
+
+def _phone_rows(m: pd.DataFrame) -> pd.DataFrame:
+    """One row per (record, listed number): its kind and, for the number the
+    record's extension belongs to, the extension."""
+    listed = m[m["phones"].notna()]
+    if listed.empty:
+        return pd.DataFrame(columns=["customer_id", "record_key", "source_system", "first_seen",
+                                     "last_seen", "kind", "value", "extension"])
+    numbers = listed["phones"].astype(object).str.split(";")
+    parsed = [_phone_kinds(k, n) for k, n in zip(listed["phone_kinds"].astype(object), numbers)]
+    at = np.repeat(np.arange(len(listed)), numbers.str.len().to_numpy())
+    rows = listed.iloc[at].reset_index(drop=True)
+    value = np.array([v for n in numbers for v in n], dtype=object)
+    parsed_kind = np.array([k for ks in parsed for k in ks], dtype=object)
+    landline = rows["landline"].astype(object).where(rows["landline"].notna(), None).to_numpy()
+    phone = rows["phone"].astype(object).where(rows["phone"].notna(), None).to_numpy()
+    extension = rows["phone_extension"].astype(object).where(rows["phone_extension"].notna(), None)
+    owner = np.where(pd.notna(landline), landline, phone)  # the number an extension belongs to
+    on_line = np.array([a == b for a, b in zip(value, owner)], dtype=bool)
+    kind = np.where(parsed_kind == "mobile", "mobile",
+                    np.where(np.array([a == b for a, b in zip(value, landline)], dtype=bool),
+                             "landline", "phone"))
+    return pd.DataFrame({
+        "customer_id": rows["customer_id"], "record_key": rows["record_key"],
+        "source_system": rows["source_system"], "first_seen": rows["first_seen"],
+        "last_seen": rows["last_seen"], "kind": kind, "value": value,
+        "extension": extension.where(on_line, None).to_numpy(),
+    })
+
+
+def _value_rows(m: pd.DataFrame, column: str) -> pd.DataFrame:
+    held = m[m[column].notna()]
+    return pd.DataFrame({
+        "customer_id": held["customer_id"], "record_key": held["record_key"],
+        "source_system": held["source_system"], "first_seen": held["first_seen"],
+        "last_seen": held["last_seen"], "kind": column, "value": held[column],
+        "extension": None,
+    })
 
 
 def _phone_kinds(listed: object, numbers: list[str]) -> list[str]:
@@ -125,16 +160,6 @@ def _phone_kinds(listed: object, numbers: list[str]) -> list[str]:
     if isinstance(listed, str):
         return listed.split(";")
     return ["mobile" if is_mobile(number) else "other" for number in numbers]
-
-
-def _earliest(a: object, b: object) -> str | None:
-    values = [v for v in (a, b) if isinstance(v, str)]
-    return min(values) if values else None
-
-
-def _latest(a: object, b: object) -> str | None:
-    values = [v for v in (a, b) if isinstance(v, str)]
-    return max(values) if values else None
 
 
 def channels(members: pd.DataFrame) -> pd.DataFrame:
@@ -307,22 +332,6 @@ def _records(members: pd.DataFrame, columns: list[str]):
     arrays element by element costs ~10x a conversion to object arrays first, and
     converting only the columns a facet reads saves converting the other thirty."""
     return members.reindex(columns=columns).astype(object).itertuples(index=False)
-
-
-def text_extreme(values: pd.Series, frame: pd.DataFrame, keys: list[str], how: str) -> pd.Series:
-    """``frame.groupby(keys)[values].min()`` (or ``max``) for a text column, missing
-    values skipped, as the same Series. Why: pandas has no compiled min/max for
-    text and calls Python once per group (seconds per 100k groups); the ranks of
-    the sorted distinct values are numbers, whose group min/max is compiled."""
-    codes, uniques = pd.factorize(values, sort=True)
-    ranks = pd.Series(np.where(codes < 0, np.nan, codes), index=frame.index)
-    picked = getattr(ranks.groupby([frame[k] for k in keys], sort=True), how)()
-    out = pd.Series(np.nan, index=picked.index, dtype=values.dtype, name=values.name)
-    found = picked.notna().to_numpy()
-    if not found.any():  # no value at all (e.g. a float column of NaN): nothing to set
-        return out
-    out.iloc[found] = np.asarray(uniques, dtype=object)[picked.to_numpy()[found].astype(np.int64)]
-    return out
 
 
 def _joined_set(values: pd.Series) -> str:

@@ -11,6 +11,7 @@ import json
 
 import pandas as pd
 
+from .grouped import joined_distinct
 from .settings import SurvivorshipSettings
 
 #: golden field group → the contact columns it is read from (same order).
@@ -71,7 +72,7 @@ def select_survivors(
                 }
 
     golden["source_count"] = members.groupby("customer_id").size().astype("int64")
-    golden["source_systems"] = _joined_systems(members)
+    golden["source_systems"] = joined_distinct(members["customer_id"], members["source_system"])
     golden["provenance"] = [
         json.dumps(provenance[c], ensure_ascii=False, sort_keys=True) for c in golden.index
     ]
@@ -112,19 +113,3 @@ def _winners(members: pd.DataFrame, columns: tuple[str, ...], rule: str) -> pd.D
         na_position="last",
     )
     return ordered.drop_duplicates("customer_id").set_index("customer_id")
-
-
-def _joined_systems(members: pd.DataFrame) -> pd.Series:
-    """Per customer, its records' source systems, sorted and comma-joined. A bit
-    per system summed per customer (compiled) instead of a Python join per
-    customer; the few distinct sums are then spelled out."""
-    systems = sorted(members["source_system"].dropna().unique())
-    if len(systems) > 62:  # more systems than bits: the plain (slower) way
-        pairs = members[["customer_id", "source_system"]].drop_duplicates().sort_values(
-            ["customer_id", "source_system"])
-        return pairs.groupby("customer_id")["source_system"].agg(",".join)
-    pairs = members[["customer_id", "source_system"]].dropna().drop_duplicates()
-    bits = pairs["source_system"].map({s: 1 << i for i, s in enumerate(systems)}).astype("int64")
-    masks = bits.groupby(pairs["customer_id"]).sum()
-    names = {m: ",".join(s for i, s in enumerate(systems) if m >> i & 1) for m in masks.unique()}
-    return masks.map(names)

@@ -1,0 +1,69 @@
+"""Per-group text results without a Python call per group.
+
+pandas has no compiled min/max/join for text and calls Python once per group
+(~0.1 ms): seconds per 100k groups, minutes at a million. These give the same
+results by sorting once and using numbers (ranks, bits) or one walk over runs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+
+def text_extreme(values: pd.Series, frame: pd.DataFrame, keys: list[str], how: str) -> pd.Series:
+    """``frame.groupby(keys)[values].min()`` (or ``max``) for a text column, missing
+    values skipped, as the same Series. Why: pandas has no compiled min/max for
+    text and calls Python once per group (seconds per 100k groups); the ranks of
+    the sorted distinct values are numbers, whose group min/max is compiled."""
+    codes, uniques = pd.factorize(values, sort=True)
+    ranks = pd.Series(np.where(codes < 0, np.nan, codes), index=frame.index)
+    picked = getattr(ranks.groupby([frame[k] for k in keys], sort=True), how)()
+    out = pd.Series(np.nan, index=picked.index, dtype=values.dtype, name=values.name)
+    found = picked.notna().to_numpy()
+    if not found.any():  # no value at all (e.g. a float column of NaN): nothing to set
+        return out
+    out.iloc[found] = np.asarray(uniques, dtype=object)[picked.to_numpy()[found].astype(np.int64)]
+    return out
+
+
+def joined_distinct(groups: pd.Series, values: pd.Series) -> pd.Series:
+    """Per group, its distinct non-missing values sorted and comma-joined. With few
+    distinct values (source systems): a bit per value summed per group (compiled),
+    then the few distinct sums spelled out; else sorted runs joined in one pass."""
+    present = values.notna()
+    groups, values = groups[present], values[present]
+    distinct = sorted(values.unique())
+    if len(distinct) <= 62:
+        bits = values.map({v: 1 << i for i, v in enumerate(distinct)}).astype("int64")
+        masks = _or_per_group(groups, bits)
+        names = {m: ",".join(v for i, v in enumerate(distinct) if m >> i & 1) for m in masks.unique()}
+        return masks.map(names)
+    return _runs(groups, values, ",".join)
+
+
+def json_lists(groups: pd.Series, values: pd.Series) -> pd.Series:
+    """Per group, its distinct non-missing values sorted, as a JSON array."""
+    present = values.notna()
+    return _runs(groups[present], values[present],
+                 lambda items: json.dumps(items, ensure_ascii=False))
+
+
+def _or_per_group(groups: pd.Series, bits: pd.Series) -> pd.Series:
+    """Bitwise OR of ``bits`` per group: the sum over each group's distinct bits."""
+    pairs = pd.DataFrame({"g": groups.to_numpy(), "b": bits.to_numpy()}).drop_duplicates()
+    return pairs.groupby("g")["b"].sum()
+
+
+def _runs(groups: pd.Series, values: pd.Series, render: Callable[[list], str]) -> pd.Series:
+    """``render(sorted distinct values)`` per group, by one sort and a walk over runs."""
+    frame = pd.DataFrame({"g": groups.to_numpy(), "v": values.to_numpy(dtype=object)})
+    frame = frame.drop_duplicates().sort_values(["g", "v"], ignore_index=True)
+    g = frame["g"].to_numpy()
+    v = frame["v"].tolist()
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, dtype=int)
+    ends = np.r_[starts[1:], len(g)]
+    return pd.Series([render(v[a:b]) for a, b in zip(starts, ends)], index=g[starts], dtype=object)

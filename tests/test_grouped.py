@@ -1,0 +1,35 @@
+"""Per-group text helpers give what a plain pandas groupby gives."""
+
+import json
+
+import pandas as pd
+
+from matching.grouped import joined_distinct, json_lists
+
+
+def _frame(values: list[str | None]) -> pd.DataFrame:
+    groups = [i % 7 for i in range(len(values))]
+    return pd.DataFrame({"g": groups, "v": values})
+
+
+def _expected(frame: pd.DataFrame, render) -> dict:
+    present = frame.dropna(subset=["v"])
+    return {g: render(sorted(set(v))) for g, v in present.groupby("g")["v"]}
+
+
+def test_joined_distinct_with_few_values_uses_bits_and_matches_groupby() -> None:
+    frame = _frame(["web", "legacy", None, "wechat", "web", "legacy", "list", "web"] * 5)
+    got = joined_distinct(frame["g"], frame["v"]).to_dict()
+    assert got == _expected(frame, ",".join)
+
+
+def test_joined_distinct_with_many_values_matches_groupby() -> None:
+    frame = _frame([f"v{n % 90:03d}" for n in range(400)] + [None, "王", "Ä"])
+    got = joined_distinct(frame["g"], frame["v"]).to_dict()
+    assert got == _expected(frame, ",".join)
+
+
+def test_json_lists_escape_and_sort_like_json_dumps() -> None:
+    frame = _frame(['a"b', "c\\d", "王小明", None, 'a"b', "z", "\x01"])
+    got = json_lists(frame["g"], frame["v"]).to_dict()
+    assert got == _expected(frame, lambda items: json.dumps(items, ensure_ascii=False))
