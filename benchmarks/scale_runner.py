@@ -24,6 +24,7 @@ import threading
 import time
 from pathlib import Path
 
+
 def rss_bytes() -> int:
     """Resident set size of this process plus its child processes (the pipeline's
     standardisation workers, a LocalCluster's Dask workers): the machine's memory

@@ -28,7 +28,7 @@ from validators.schemas import (
     GoldenCustomer,
     StandardContact,
 )
-from validators.validation import ExpectationOutcome, SuiteOutcome, run_suite
+from validators.validation import ERROR, ExpectationOutcome, SuiteOutcome, run_suite
 
 _BOOL = ("phone_placeholder", "email_placeholder", "id_card_valid")
 
@@ -283,3 +283,17 @@ def test_samples_of_personal_columns_are_masked_by_kind() -> None:
     assert names.sample == ("王*明", "张*", "陈*")
     assert emails.sample[0] == "w***@163.com / ***"
     assert "王小明" not in str(names) and "科苑路" not in str(emails)
+
+
+def test_validate_contacts_remembers_only_the_very_same_frame_and_rules() -> None:
+    from validators.expectations import validate_contacts
+
+    thresholds = QualityThresholds()
+    first = validate_contacts(CONTACTS, thresholds)
+    assert first == run_suite(contacts_view(CONTACTS), standardised_contacts_suite(thresholds))
+    assert validate_contacts(CONTACTS.copy(), thresholds) is first  # same content: remembered
+    broken = CONTACTS.copy()
+    broken.loc[0, "email"] = "not an email"
+    again = validate_contacts(broken, thresholds)
+    assert again is not first and again.failed(ERROR)
+    assert validate_contacts(CONTACTS, QualityThresholds(max_quarantine_rate=0.5)) is not first

@@ -15,7 +15,9 @@ views below, evaluated once per distinct value.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -27,14 +29,14 @@ from .emails import _plain_address, parse_email
 from .phones import is_placeholder_phone
 from .schemas import SOURCE_SYSTEMS, _is_valid_e164  # the same phone rule pandera applies
 from .scorecard import batch_metrics  # one definition of a quarantine rate, shared
-from .validation import ERROR, WARNING
+from .validation import ERROR, WARNING, SuiteOutcome, run_suite
 
 if TYPE_CHECKING:
     import great_expectations as gx
 
 __all__ = [
     "QualityThresholds", "batch_metrics", "batch_suite", "contacts_view", "golden_customers_suite",
-    "golden_view", "standardised_contacts_suite", "xref_suite",
+    "golden_view", "standardised_contacts_suite", "validate_contacts", "xref_suite",
 ]
 
 #: Golden fields and the share of customers that should have them. Set below the
@@ -86,6 +88,37 @@ def contacts_view(contacts: pd.DataFrame) -> pd.DataFrame:
     view["email_is_valid"] = _flag([view["email"]], _email_valid, "all")
     view["has_phone_or_email"] = view["phone"].notna() | view["email"].notna()
     return view
+
+
+_REMEMBERED: dict[str, SuiteOutcome] = {}
+_REMEMBER_LOCK = threading.Lock()
+
+
+def validate_contacts(contacts: pd.DataFrame, thresholds: QualityThresholds) -> SuiteOutcome:
+    """The standardised-contacts suite on ``contacts_view(contacts)``.
+
+    Why remembered: the blocking check on ``standardised_contacts`` and the run's
+    quality report both need this outcome, and validating a million records costs
+    half a minute. The outcome of the last frame seen is kept under a hash of the
+    frame's content (values, index, columns, dtypes) and the thresholds, so only
+    the very same frame and rules get it back; anything else is validated."""
+    key = _fingerprint(contacts, thresholds)
+    with _REMEMBER_LOCK:
+        if key in _REMEMBERED:
+            return _REMEMBERED[key]
+    outcome = run_suite(contacts_view(contacts), standardised_contacts_suite(thresholds))
+    with _REMEMBER_LOCK:
+        _REMEMBERED.clear()
+        _REMEMBERED[key] = outcome
+    return outcome
+
+
+def _fingerprint(frame: pd.DataFrame, thresholds: QualityThresholds) -> str:
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    digest.update(json.dumps([list(map(str, frame.columns)), [str(t) for t in frame.dtypes],
+                              len(frame), thresholds.to_json()]).encode())
+    return digest.hexdigest()
 
 
 def golden_view(golden: pd.DataFrame) -> pd.DataFrame:
