@@ -8,6 +8,7 @@ results by sorting once and using numbers (ranks, bits) or one walk over runs.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -48,8 +49,19 @@ def joined_distinct(groups: pd.Series, values: pd.Series) -> pd.Series:
 def json_lists(groups: pd.Series, values: pd.Series) -> pd.Series:
     """Per group, its distinct non-missing values sorted, as a JSON array."""
     present = values.notna()
-    return _runs(groups[present], values[present],
-                 lambda items: json.dumps(items, ensure_ascii=False))
+    return _runs(groups[present], values[present], _json_list)
+
+
+#: Text ``json.dumps(..., ensure_ascii=False)`` writes unchanged between quotes.
+_JSON_PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
+
+
+def _json_list(items: list) -> str:
+    """``json.dumps(items, ensure_ascii=False)``; a one-item list of plain text (most
+    groups: one record) is spelled out directly, the same bytes at a tenth of the cost."""
+    if len(items) == 1 and isinstance(items[0], str) and _JSON_PLAIN.fullmatch(items[0]):
+        return '["' + items[0] + '"]'
+    return json.dumps(items, ensure_ascii=False)
 
 
 def _or_per_group(groups: pd.Series, bits: pd.Series) -> pd.Series:

@@ -235,38 +235,46 @@ def owners(members: pd.DataFrame, rule: str) -> pd.DataFrame:
 
 def tags(members: pd.DataFrame, settings: ProfileSettings) -> pd.DataFrame:
     """WeCom 标签, plus tags derived from form ids and list file names; one tag
-    per spelling-insensitive value (``VIP`` = ``vip``), with where it came from."""
-    rows = []
-    for record in _records(members, ["customer_id", "record_key", "source_system", "tags", "form_id",
-                                     "source_file"]):
-        if isinstance(record.tags, str):
-            rows += [(record.customer_id, t, "wecom", record.record_key) for t in record.tags.split(";") if t]
-        if settings.derive_form_tags and isinstance(record.form_id, str):
-            rows.append((record.customer_id, settings.form_tag_prefix + record.form_id, "form", record.record_key))
-        if settings.derive_list_tags and record.source_system == "spreadsheets":
-            stem = PurePath(record.source_file.split(";")[0]).stem
-            rows.append((record.customer_id, settings.list_tag_prefix + stem, "list", record.record_key))
-    found: dict[tuple[str, str], dict] = {}
-    for customer, tag, origin, record in rows:
-        entry = found.setdefault((customer, tag.casefold()), {
-            "spellings": {}, "origins": set(), "records": set()})
-        entry["spellings"][tag] = entry["spellings"].get(tag, 0) + 1
-        entry["origins"].add(origin)
-        entry["records"].add(record)
-    if not found:
+    per spelling-insensitive value (``VIP`` = ``vip``), with where it came from.
+    Column-wise, like ``contact_points``."""
+    m = members.reindex(columns=["customer_id", "record_key", "source_system", "tags", "form_id",
+                                 "source_file"]).reset_index(drop=True)
+    parts = []
+    listed = m[m["tags"].notna()]
+    if len(listed):
+        split = listed["tags"].astype(object).str.split(";").explode()
+        split = split[split.notna() & (split != "")]
+        parts.append(_tag_rows(m, split.index, split.to_numpy(dtype=object), "wecom"))
+    if settings.derive_form_tags:
+        forms = m["form_id"][m["form_id"].notna()]
+        parts.append(_tag_rows(m, forms.index, (settings.form_tag_prefix + forms.astype(object)).to_numpy(), "form"))
+    if settings.derive_list_tags:
+        lists = m["source_file"][m["source_system"] == "spreadsheets"]
+        stems = {f: PurePath(f.split(";")[0]).stem for f in lists.unique()}  # per distinct file
+        parts.append(_tag_rows(m, lists.index, (settings.list_tag_prefix + lists.map(stems).astype(object)).to_numpy(),
+                               "list"))
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if rows.empty:
         return pd.DataFrame(columns=TAG_COLUMNS)
-    out = pd.DataFrame([
-        {"customer_id": customer, "tag": _usual_spelling(entry["spellings"]),
-         "origins": ",".join(sorted(entry["origins"])), "record_count": len(entry["records"])}
-        for (customer, _), entry in sorted(found.items())
-    ])
-    return out[TAG_COLUMNS]
+    rows["folded"] = [t.casefold() for t in rows["tag"]]
+    rows = rows.sort_values(["customer_id", "folded"], kind="stable", ignore_index=True)
+    rows["entry"] = rows.groupby(["customer_id", "folded"], sort=False).ngroup()
+    # The most used spelling; on a tie the first in code-point order (so the result
+    # does not depend on the order records were read in).
+    spellings = rows.groupby(["entry", "tag"], sort=False).size().rename("n").reset_index()
+    spellings = spellings.sort_values(["entry", "n", "tag"], ascending=[True, False, True])
+    usual = spellings.drop_duplicates("entry").set_index("entry")["tag"]
+    out = rows.drop_duplicates("entry").set_index("entry")[["customer_id"]]
+    out["tag"] = usual
+    out["origins"] = joined_distinct(rows["entry"], rows["origin"])
+    out["record_count"] = rows[["entry", "record_key"]].drop_duplicates().groupby("entry").size().astype("int64")
+    return out.reset_index(drop=True)[TAG_COLUMNS]
 
 
-def _usual_spelling(counts: dict[str, int]) -> str:
-    """The most used spelling of a tag; on a tie the first in code-point order
-    (so the result does not depend on the order records were read in)."""
-    return min(counts, key=lambda t: (-counts[t], t))
+def _tag_rows(m: pd.DataFrame, at: pd.Index, tags: np.ndarray, origin: str) -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": m["customer_id"].to_numpy(dtype=object)[at],
+                         "tag": tags, "origin": origin,
+                         "record_key": m["record_key"].to_numpy(dtype=object)[at]})
 
 
 def consent(members: pd.DataFrame) -> pd.DataFrame:
