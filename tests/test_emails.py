@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from validators.emails import PLACEHOLDER_LOCAL_PARTS, EmailResult, _plain_address, _validated, parse_email
+from validators.emails import (
+    PLACEHOLDER_LOCAL_PARTS,
+    EmailResult,
+    _plain_address,
+    _validated,
+    parse_email,
+)
 
 
 @pytest.mark.parametrize(
