@@ -4,10 +4,11 @@ rule built on it (``EngineSettings.name_only_exact_match``)."""
 import numpy as np
 import pandas as pd
 
-from matching.engine_settings import EngineSettings
+from matching.engine_settings import CONTACT_DEFAULTS, EngineSettings
 from matching.fields import FieldSpec
 from matching.model import MATCH
 from matching.name_frequency import name_parts, pair_name_frequencies
+from pipelines.match_command import contact_profile
 from tests.test_engine_rules import _pair_decision, _people
 
 
@@ -71,3 +72,17 @@ def test_a_name_only_pair_with_a_field_against_it_stays_capped() -> None:
              FieldSpec("city", "exact")]
     released = EngineSettings(name_only_exact_match=True, name_frequency_from_parts=True)
     assert _pair_decision(rows, specs, released, "p5", "again") != MATCH
+
+
+def test_contact_columns_get_the_contact_profile_and_febrl_columns_do_not() -> None:
+    specs = [FieldSpec.parse(t) for t in ("name=name", "phones=phone[;]", "email=email",
+                                          "company_key=company")]
+    adjusted, settings = contact_profile(specs)
+    assert settings == CONTACT_DEFAULTS
+    assert adjusted[2].only_levels == ("exact", "generic") and adjusted[2].block_on == ("value",)
+    assert adjusted[3].block_on == ()
+    assert adjusted[:2] == specs[:2]
+    febrl = [FieldSpec.parse(t) for t in ("given_name=given_name", "surname=family_name",
+                                          "date_of_birth=date", "soc_sec_id=id")]
+    assert contact_profile(febrl) == (febrl, {})
+    EngineSettings(**settings)  # the profile is valid settings
