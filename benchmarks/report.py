@@ -199,11 +199,11 @@ def _chinese_section(data: ds.Dataset, rows: list[Row]) -> list[str]:
             lines += [
                 f"The `ours-match` row ({fmt_num(r.wall_s)} s) is our matching engine alone on "
                 "exactly Splink's input: `customer-master match` on the same standardised CSV, "
-                f"`--id-column record_key {fields}`, default engine settings, no labels. "
+                f"`--id-column record_key {fields}`, the command's defaults (for these "
+                "columns its contact profile: the pipeline's engine settings), no labels. "
                 "It is the like-for-like speed comparison with Splink; the `ours` row is "
                 "the accuracy through the whole pipeline (which also uses WeCom ids and "
-                "addresses that Splink's CSV does not carry, and the pipeline's contact "
-                "settings).",
+                "addresses that Splink's CSV does not carry).",
                 "",
             ]
     lines += [

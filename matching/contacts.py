@@ -16,8 +16,21 @@ The choices made here, and why:
   every pair proposed otherwise.
 - a WeCom external id and a valid resident id are deterministic: the same one
   is the same person whatever else differs.
-- a pair with only the name for it, or with names that clearly differ (a
-  family's shared phone, a switchboard), goes to review at most.
+- a pair with names that clearly differ (a family's shared phone, a
+  switchboard) goes to review at most, and so does a pair with only the name
+  for it, unless the name agrees exactly, no compared field disagrees and
+  the match probability alone passes the threshold. That probability rests on
+  how common the name is (``name_frequency``: the full name's frequency among
+  the *other* customers, never below what its surname and given name make
+  likely): 王伟 with nothing else stays in review, a rare name nothing
+  contradicts merges (and only a name weighing ``name_only_min_weight``
+  bits or more, far rarer than the commonest real names, ever does). Namesakes in real CRM data are overwhelmingly common
+  names; a rare name shared by two different customers in one company's
+  records is rare, and what the model's probability says about it is measured
+  (benchmarks/RESULTS.md: among such pairs with probability 0.95–0.99 on the
+  synthetic set, whose names are far less varied than real ones, 94 % are
+  one person). A pinyin or fuzzy name match never merges on its own: one
+  spelling is shared by many different names (陈佳蕾 / 陈嘉蕾).
 """
 
 from __future__ import annotations
@@ -31,7 +44,7 @@ import pandas as pd
 
 from .candidates import Candidates, rule_names
 from .contact_keys import standardised_keys
-from .engine_settings import EngineSettings
+from .engine_settings import CONTACT_DEFAULTS, EngineSettings
 from .engine_steps import (
     ModelParameters,
     Prepared,
@@ -67,8 +80,7 @@ STANDARD_SOURCES: dict[str, tuple[str, ...]] = {
     "id_card": ("id_card",),
 }
 
-CONTACT_ENGINE = EngineSettings(deterministic_fields=("wecom_id",), names_differ_review=True,
-                                shared_line_name_evidence=6.0, generic_min_names=2)
+CONTACT_ENGINE = EngineSettings(deterministic_fields=("wecom_id",), **CONTACT_DEFAULTS)
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,21 @@ class EngineSettings:
     #: a shared name with nothing else in common is for a person to decide.
     #: 0 turns the rule off.
     min_other_evidence: float = 1.0
+    #: ... except when every person-name field agrees exactly (the level
+    #: weighed by how common the name is) and no compared field disagrees:
+    #: then the match probability alone decides, so a rare name that nothing
+    #: contradicts can merge while 王伟 (a low term-frequency weight) cannot.
+    name_only_exact_match: bool = False
+    #: ... and only when the name's own weight (log2 m/f, f its estimated
+    #: frequency) is at least this: a name merges alone only if it is far
+    #: rarer than the commonest real names (张伟 is held by about 2 in 10,000
+    #: people in China, ≈ 12 bits; 15 bits is ten times rarer). On a few
+    #: records, where the prior is weak, it keeps 王伟 ×3 apart.
+    name_only_min_weight: float = 15.0
+    #: Estimate how common a full name (kind ``name``) is from its surname and
+    #: given name and from the *other* entities holding it, instead of from a
+    #: count that includes the compared pair (``matching.name_frequency``).
+    name_frequency_from_parts: bool = False
     #: A pair whose person names clearly differ (both present, no name level
     #: holds) is at most ``review`` unless a deterministic rule holds: relatives
     #: share a phone and colleagues a switchboard, and a shared number says
@@ -96,3 +111,22 @@ class EngineSettings:
         if "deterministic_fields" in data:
             data["deterministic_fields"] = tuple(data["deterministic_fields"])
         return cls(**data)
+
+
+#: What contact data (people's names with their phones and e-mails: CRM
+#: exports, sign-up forms, address books) needs beyond the engine's defaults,
+#: shared by the contacts pipeline (``matching.contacts``) and the ``match``
+#: command when its fields look like contacts (``pipelines.match_command``).
+#: Why each: a household shares a phone and an office a switchboard, so a
+#: shared number with clearly different names, or a shared line whose names do
+#: not say which of its people a record is, is for a person to decide; two
+#: different names on one number already make it generic (a family is two);
+#: and a full name is weighed by how common it is estimated to be from its
+#: parts, so a rare name nothing contradicts may merge on its own.
+CONTACT_DEFAULTS: dict[str, object] = {
+    "names_differ_review": True,
+    "shared_line_name_evidence": 6.0,
+    "generic_min_names": 2,
+    "name_only_exact_match": True,
+    "name_frequency_from_parts": True,
+}

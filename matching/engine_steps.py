@@ -31,6 +31,7 @@ from .engine_settings import EngineSettings
 from .estimate import FieldParameters, initial_m, reference_u, sample_pairs, term_frequencies
 from .fields import FieldSpec
 from .levels import TF_KEYS, level_codes, list_level_codes
+from .name_frequency import pair_name_frequencies
 from .normalise import normalise_fields, owners, record_values, resident_ids
 from .scoring import field_weights, probability, scored_frame
 from .train import train
@@ -168,10 +169,11 @@ def forced_pairs(prepared: Prepared, left: np.ndarray, right: np.ndarray,
 
 
 def _field_weights(prepared: Prepared, codes, rows, parameters: ModelParameters,
-                   settings: EngineSettings, entity: np.ndarray | None
+                   settings: EngineSettings, entity: np.ndarray | None, right: np.ndarray
                    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Each field's weight per pair, and which pairs are capped at review; with
-    ``entity`` (preliminary clusters) exact matches are weighed by term frequency."""
+    ``entity`` (preliminary clusters) exact matches are weighed by term frequency
+    (a full name's by ``name_frequency`` when ``settings.name_frequency_from_parts``)."""
     specs, keys = prepared.specs, prepared.keys
     weights = {}
     for f, (spec, params) in enumerate(zip(specs, parameters.fields)):
@@ -181,11 +183,21 @@ def _field_weights(prepared: Prepared, codes, rows, parameters: ModelParameters,
                 frame = keys[spec.column]
                 values = frame[TF_KEYS[level.test]]
                 table = term_frequencies(values, entity[owners(frame)])
-                per_pair = values.map(table).fillna(0.0).to_numpy(dtype=float)[rows[f]]
+                if settings.name_frequency_from_parts and _full_name(spec, level) \
+                        and not spec.separator:
+                    per_pair = pair_name_frequencies(values, entity, rows[f], right)
+                else:
+                    per_pair = values.map(table).fillna(0.0).to_numpy(dtype=float)[rows[f]]
                 frequencies[number] = (per_pair, float((table**2).sum()))
         weights[spec.column] = field_weights(codes[:, f], params, frequencies,
                                              settings.tf_minimum_u)
     return weights, _capped(specs, codes, weights, settings)
+
+
+def _full_name(spec: FieldSpec, level) -> bool:
+    """The exact level of a whole-name field (kind ``name``), whose value's
+    frequency ``name_frequency`` estimates from its parts."""
+    return spec.kind == "name" and level.test == "exact"
 
 
 def _prior_weight(parameters: ModelParameters) -> float:
@@ -231,7 +243,12 @@ def _capped(specs, codes: np.ndarray, weights: dict[str, np.ndarray],
     others = [f for f, s in enumerate(specs) if not s.definition.person_name]
     support = sum((np.maximum(weights[specs[f].column], 0.0) for f in others), np.zeros(n))
     if settings.min_other_evidence > 0:
-        capped |= support < settings.min_other_evidence
+        name_only = support < settings.min_other_evidence
+        if settings.name_only_exact_match:
+            name_weight = sum((weights[specs[f].column] for f in names), np.zeros(n))
+            name_only &= ~(_unopposed_exact_name(specs, codes, names)
+                           & (name_weight >= settings.name_only_min_weight))
+        capped |= name_only
     if settings.names_differ_review:
         for f in names:
             capped |= codes[:, f] == len(specs[f].levels)  # the "different" level
@@ -245,6 +262,19 @@ def _capped(specs, codes: np.ndarray, weights: dict[str, np.ndarray],
         capped |= (personal < support) & (personal < settings.min_other_evidence) \
             & (name_support < settings.shared_line_name_evidence)
     return capped
+
+
+def _unopposed_exact_name(specs, codes: np.ndarray, names: list[int]) -> np.ndarray:
+    """Pairs whose person names all agree exactly, at the level weighed by how
+    common the name is, and no compared field is at its ``different`` level:
+    nothing speaks against them, and the name's weight says how much it speaks for."""
+    unopposed = np.ones(len(codes), dtype=bool)
+    for f in names:
+        exact = [i for i, level in enumerate(specs[f].levels) if level.test == "exact" and level.tf]
+        unopposed &= np.isin(codes[:, f], exact)
+    for f, spec in enumerate(specs):
+        unopposed &= codes[:, f] != len(spec.levels)
+    return unopposed
 
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -264,9 +294,10 @@ def score(prepared: Prepared, pairs: pd.DataFrame, parameters: ModelParameters,
     if codes is None or rows is None:
         codes, rows = compare(prepared, left, right)
     forced = forced_pairs(prepared, left, right, settings)
-    weights, capped = _field_weights(prepared, codes, rows, parameters, settings, None)
+    weights, capped = _field_weights(prepared, codes, rows, parameters, settings, None, right)
     if settings.term_frequency:
         matched = _matched(weights, capped, forced, parameters, settings)
         entity = _components(prepared.n, left[matched], right[matched])
-        weights, capped = _field_weights(prepared, codes, rows, parameters, settings, entity)
+        weights, capped = _field_weights(prepared, codes, rows, parameters, settings, entity,
+                                          right)
     return _weigh(prepared, codes, weights, capped, left, right, forced, parameters, settings)

@@ -8,6 +8,23 @@ named columns exist before any work starts, runs ``matching.engine.link_records`
 and writes ``record_id,cluster_id`` (link mode: ``dataset,record_id,cluster_id``).
 Progress goes to stderr as counts and timings only, never values, so a log of a
 run on customer data holds no customer data.
+
+Fields that look like contacts get the contacts pipeline's defaults
+(``contact_profile``), because the failure modes are the same whoever wrote
+the CSV:
+
+- with a person-name field, a ``company`` column proposes no pairs on its own
+  (a hundred colleagues share a company; company + surname initial still
+  does), and an ``email`` is compared exact/generic only: an address is mostly
+  built from the name's letters (``xiaoming.wang@``), so "same local part"
+  would count the name twice, and EM, which assumes fields independent given
+  the match, learns a second name comparison as if it were evidence;
+- with a full ``name`` and a ``phone`` or ``email``: ``CONTACT_DEFAULTS``
+  (a shared number with clearly different names goes to review, a full name
+  is weighed by its estimated frequency, …).
+
+A ``--settings`` file is taken as it is (the engine settings part of the
+profile is then not applied); the field part always applies.
 """
 
 from __future__ import annotations
@@ -16,12 +33,13 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from matching.engine import link_records
-from matching.engine_settings import EngineSettings
+from matching.engine_settings import CONTACT_DEFAULTS, EngineSettings
 from matching.fields import KINDS, FieldSpec
 from matching.gc_pause import gc_paused
 
@@ -97,8 +115,25 @@ def _check_columns(frame: pd.DataFrame, path: Path, id_column: str, specs: list[
         raise InputError(f"{path}: {int(ids.duplicated().sum())} repeated {id_column!r} value(s)")
 
 
-def _settings(args: argparse.Namespace) -> EngineSettings:
-    settings = EngineSettings()
+def contact_profile(specs: list[FieldSpec]) -> tuple[list[FieldSpec], dict[str, object]]:
+    """The field specs adjusted for contact data and the engine settings to
+    change (see the module docstring); unchanged specs and ``{}`` for data
+    that is not about people's contact points."""
+    person = any(s.definition.person_name for s in specs)
+    full_name = any(s.kind == "name" for s in specs)
+    contact = any(s.kind in ("phone", "email") for s in specs)
+    adjusted = []
+    for spec in specs:
+        if person and spec.kind == "company" and spec.block_on is None:
+            spec = replace(spec, block_on=())
+        elif person and spec.kind == "email" and spec.only_levels is None:
+            spec = replace(spec, only_levels=("exact", "generic"), block_on=("value",))
+        adjusted.append(spec)
+    return adjusted, (dict(CONTACT_DEFAULTS) if full_name and contact else {})
+
+
+def _settings(args: argparse.Namespace, profile: dict[str, object]) -> EngineSettings:
+    settings = EngineSettings(**profile)  # type: ignore[arg-type]
     if args.settings:
         try:
             settings = EngineSettings.from_json(Path(args.settings).read_text(encoding="utf-8"))
@@ -131,8 +166,8 @@ def run_match(args: argparse.Namespace) -> int:
     """Run the ``match`` command; 0 on success, 2 when the input is wrong."""
     started = time.perf_counter()
     try:
-        specs = [FieldSpec.parse(text) for text in args.field]
-        settings = _settings(args)
+        specs, profile = contact_profile([FieldSpec.parse(text) for text in args.field])
+        settings = _settings(args, profile)
         paths = [Path(args.input)] + ([Path(args.link)] if args.link else [])
         frames = []
         for path in paths:
@@ -140,6 +175,9 @@ def run_match(args: argparse.Namespace) -> int:
             _check_columns(frame, path, args.id_column, specs)
             frames.append(frame)
             _progress(f"read {path.name}: {len(frame):,} rows, {len(frame.columns)} columns")
+        if profile and not args.settings:
+            _progress("contact data (a name with a phone or e-mail): contact defaults "
+                      f"({', '.join(sorted(profile))})")
     except (InputError, ValueError) as exc:
         print(f"customer-master match: error: {exc}", file=sys.stderr)
         return 2
