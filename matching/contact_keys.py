@@ -72,14 +72,29 @@ def _line(number: str, landline: str) -> str:
     return parse_phone(number).kind or ""
 
 
-def _phones(phones: pd.Series, landline: pd.Series) -> pd.DataFrame:
+def _phones(phones: pd.Series, landline: pd.Series, kinds: pd.Series | None = None) -> pd.DataFrame:
     split = phones.where(phones.notna(), "").astype(str).str.split(";", regex=False)
     exploded = split.explode()
-    exploded = exploded[exploded.str.strip() != ""]
-    owner = exploded.index.to_numpy(dtype=np.int64)
+    keep = (exploded.str.strip() != "").to_numpy()
+    listed_kinds = None
+    if kinds is not None:
+        listed_kinds = kinds.where(kinds.notna(), "").astype(str).str.split(";", regex=False).explode()
+        if len(listed_kinds) != len(exploded):  # not one kind per number: parse instead
+            listed_kinds = None
+    numbers = exploded[keep]
+    owner = numbers.index.to_numpy(dtype=np.int64)
     lines = landline.where(landline.notna(), "").astype(str).to_numpy(dtype=object)[owner]
-    frame = _per_unique([exploded.reset_index(drop=True), pd.Series(lines)],
-                        lambda n, land: {"value": n, "line": _line(n, land)}, "phone")
+    if listed_kinds is None:
+        frame = _per_unique([numbers.reset_index(drop=True), pd.Series(lines)],
+                            lambda n, land: {"value": n, "line": _line(n, land)}, "phone")
+    else:
+        # ``_line`` without parsing: the standardiser's kind of each number is what
+        # ``validators.phones`` gives it (the kind is a property of the number).
+        values = numbers.to_numpy(dtype=object)
+        mobile = numbers.str.match(_PRC_MOBILE.pattern).to_numpy(dtype=bool)
+        own = values == lines
+        line = np.where(mobile, "mobile", np.where(own, "landline", listed_kinds[keep].to_numpy(dtype=object)))
+        frame = pd.DataFrame({"value": values, "line": line.astype(object)})
     frame[OWNER] = owner
     frame = frame[frame["value"] != ""].drop_duplicates([OWNER, "value"])
     return frame.reset_index(drop=True)
@@ -92,7 +107,7 @@ def standardised_keys(contacts: pd.DataFrame, columns: dict[str, str]) -> dict[s
     c = contacts.reset_index(drop=True)
     builders: dict[tuple[str, str], Callable[[], pd.DataFrame]] = {
         ("name", "name"): lambda: _per_unique([c["name_key"], c["name_pinyin"]], _name, "name"),
-        ("phone", "phone"): lambda: _phones(c["phones"], c["landline"]),
+        ("phone", "phone"): lambda: _phones(c["phones"], c["landline"], c.get("phone_kinds")),
         ("email", "email"): lambda: _per_unique([c["email"]], _email, "email"),
         ("company", "company"): lambda: _per_unique([c["company_key"]], _company, "company"),
         ("id_card", "id"): lambda: _per_unique(
