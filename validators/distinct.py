@@ -44,9 +44,13 @@ def map_unique(series: pd.Series, fn: Callable[[Any], T], mapper: Mapper = in_pr
 
 
 def _run_pickled(payload: bytes, values: list) -> list:
-    """In a pool process: the pickled function over ``values``."""
+    """In a pool process: the pickled function over ``values``, with the cyclic
+    garbage collector off as in the step that asked (``assets.errors``)."""
+    import gc
+
     import cloudpickle
 
+    gc.disable()
     return in_process(cloudpickle.loads(payload), values)
 
 
