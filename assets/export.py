@@ -57,7 +57,12 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None) -
             return ExportResult(None, 0, 0, 0, 0, start, start)
         # One line per customer: its latest change in the window.
         latest = changes.drop_duplicates("customer_id", keep="last").sort_values("change_id")
-        customers = _customers(conn, latest.loc[latest["change_type"] == "upsert", "customer_id"].tolist())
+        upserts = latest[latest["change_type"] == "upsert"]
+        if len(upserts) > _SCAN_ABOVE:  # every customer, or most: each line made as its customer is read
+            customers: dict[str, dict] = {}
+            written = _lines_by_scan(conn, {c.customer_id: c for c in upserts.itertuples(index=False)})
+        else:
+            customers, written = _customers(conn, upserts["customer_id"].tolist()), {}
         stamp = now_iso()
         folder = out_dir / f"crm_export_{stamp.replace(':', '').replace('-', '')[:15]}_{int(latest['change_id'].max())}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -67,9 +72,12 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None) -
             rows = csv.writer(table)
             rows.writerow(CSV_COLUMNS)
             for change in latest.itertuples(index=False):
-                line = _line(change, customers)
-                jsonl.write(_json_line(line) + "\n")
-                rows.writerow(_csv_row(line))
+                done = written.pop(change.customer_id, None) if change.change_type == "upsert" else None
+                if done is None:
+                    line = _line(change, customers)
+                    done = (_json_line(line), _csv_row(line))
+                jsonl.write(done[0] + "\n")
+                rows.writerow(done[1])
         end = int(changes["change_id"].max())
         counts = latest["change_type"].value_counts()
         conn.execute(crm_export_log.insert().values(
@@ -111,9 +119,7 @@ _FACETS = (("customer_contact_point", "contact_points"), ("customer_owner", "own
 
 
 def _customers(conn: sa.Connection, ids: list[str]) -> dict[str, dict]:
-    """Current golden record + 360° facets of the given customers."""
-    if len(ids) > _SCAN_ABOVE:
-        return _all_customers(conn, set(ids))
+    """Current golden record + 360° facets of the given customers (looked up 500 at a time)."""
     found: dict[str, dict] = {}
     golden = metadata.tables["golden_customer"]
     for start in range(0, len(ids), 500):
@@ -133,33 +139,63 @@ def _customers(conn: sa.Connection, ids: list[str]) -> dict[str, dict]:
     return found
 
 
-def _all_customers(conn: sa.Connection, wanted: set[str]) -> dict[str, dict]:
-    """``_customers`` by one ordered scan per table: the same records, each facet's
-    rows in primary-key order (the order the per-chunk lookups use the key's index in)."""
-    found: dict[str, dict] = {}
+def _lines_by_scan(conn: sa.Connection, changes: dict) -> dict[str, tuple[str, list[str]]]:
+    """The JSON line and CSV row of each customer in ``changes`` (customer id →
+    its upsert change), reading every customer table once, all in key order, side
+    by side: one customer is assembled at a time and kept only as its two lines
+    of text (a million customers as nested dicts were gigabytes). Same content as
+    ``_customers`` gives: each facet's rows in primary-key order."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for customer_id, customer in _customer_stream(conn):
+        change = changes.get(customer_id)
+        if change is not None:
+            line = _line(change, {customer_id: customer})
+            out[customer_id] = (_json_line(line), _csv_row(line))
+    return out
+
+
+def _customer_stream(conn: sa.Connection) -> Iterator[tuple[str, dict]]:
+    """(customer id, golden record + facets) for every golden customer, in the
+    store's key order. Every facet table's key starts with ``customer_id`` and
+    references ``golden_customer``, so each is read in the same order as the
+    golden records and each customer's facet rows come next in its cursor."""
     golden = metadata.tables["golden_customer"]
     names = [c.name for c in golden.columns]
     at = names.index("customer_id")
-    for row in _scan(conn, golden):
-        if row[at] in wanted:
-            found[row[at]] = dict(zip(names, row))
+    facets = []
     for table, key in _FACETS:
         t = metadata.tables[table]
-        names = [c.name for c in t.columns]
-        at = names.index("customer_id")
-        rest = [n for n in names if n != "customer_id"]
-        pick = itemgetter(*(i for i, n in enumerate(names) if n != "customer_id"))
-        single = key in ("consent", "grade")
-        for row in _scan(conn, t):
-            customer = row[at]
-            if customer not in wanted:
-                continue
-            item = dict(zip(rest, pick(row)))
-            if single:
-                found.setdefault(customer, {})[key] = item
-            else:
-                found.setdefault(customer, {}).setdefault(key, []).append(item)
-    return found
+        columns = [c.name for c in t.columns]
+        rest = [n for n in columns if n != "customer_id"]
+        facets.append((key, key in ("consent", "grade"), columns.index("customer_id"), rest,
+                       itemgetter(*(i for i, n in enumerate(columns) if n != "customer_id")),
+                       _Peek(_scan(conn, t))))
+    for row in _scan(conn, golden):
+        customer_id = row[at]
+        record = dict(zip(names, row))
+        for key, single, where, rest, pick, rows in facets:
+            while rows.head is not None and rows.head[where] == customer_id:
+                item = dict(zip(rest, pick(rows.head)))
+                if single:
+                    record[key] = item
+                else:
+                    record.setdefault(key, []).append(item)
+                rows.advance()
+        yield customer_id, record
+    for key, *_, rows in facets:
+        if rows.head is not None:  # a facet row without its golden customer: not a valid store
+            raise RuntimeError(f"the store's {key} rows name a customer without a golden record")
+
+
+class _Peek:
+    """An iterator with its next item visible (``head``, None at the end)."""
+
+    def __init__(self, rows: Iterator[tuple]) -> None:
+        self._rows = rows
+        self.head: tuple | None = next(rows, None)
+
+    def advance(self) -> None:
+        self.head = next(self._rows, None)
 
 
 def _scan(conn: sa.Connection, table: sa.Table) -> Iterator[tuple]:
