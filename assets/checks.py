@@ -11,8 +11,8 @@ import pandera.pandas as pa
 
 from validators.schemas import ContactCluster, GoldenCustomer, QuarantinedRecord, StandardContact
 
-from .errors import masked_errors
 from .metadata import counts_table
+from .step import step_body
 
 
 def _schema_result(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> dg.AssetCheckResult:
@@ -35,7 +35,7 @@ def _schema_result(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> dg.As
 
 
 @dg.asset_check(asset="standardised_contacts", blocking=True)
-@masked_errors
+@step_body
 def standardised_contacts_schema(standardised_contacts: pd.DataFrame) -> dg.AssetCheckResult:
     """Every standardised record fits the StandardContact schema (E.164 phones,
     normalised emails, ISO dates, unique record keys …)."""
@@ -43,7 +43,7 @@ def standardised_contacts_schema(standardised_contacts: pd.DataFrame) -> dg.Asse
 
 
 @dg.asset_check(asset="quarantined_records", blocking=True)
-@masked_errors
+@step_body
 def quarantined_records_schema(quarantined_records: pd.DataFrame) -> dg.AssetCheckResult:
     """Every quarantine row names its source, file, a reason code, a sentence and
     the raw content (an empty file's raw content is the empty string)."""
@@ -51,14 +51,14 @@ def quarantined_records_schema(quarantined_records: pd.DataFrame) -> dg.AssetChe
 
 
 @dg.asset_check(asset="contact_clusters", blocking=True)
-@masked_errors
+@step_body
 def contact_clusters_schema(contact_clusters: pd.DataFrame) -> dg.AssetCheckResult:
     """Every record has exactly one customer id of the stable form and a 0–1 score."""
     return _schema_result(ContactCluster, contact_clusters)
 
 
 @dg.asset_check(asset="golden_customers", blocking=True)
-@masked_errors
+@step_body
 def golden_customers_schema(golden_customers: pd.DataFrame) -> dg.AssetCheckResult:
     """Every golden record fits the GoldenCustomer schema (unique stable ids,
     valid phones and emails, provenance present)."""

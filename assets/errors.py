@@ -5,13 +5,6 @@ from deep inside pandas, SQLAlchemy or a parser may quote the value it choked
 on — a phone, an email, a resident id — so every asset body runs inside
 ``masked_errors``: the exception is re-raised as ``PipelineStepError`` with
 those values masked, and the original (unmasked) chain is not attached.
-
-Being the one wrapper around every step body, it also pauses CPython's cyclic
-garbage collector while the body runs (``matching.gc_pause``): a step at a
-million records holds millions of small containers (parsed values, profile
-rows, export lines), and the collector walking all of them again and again
-took more time than the work (an export 92 s → 53 s CPU). The bodies make no
-cycles worth collecting; reference counting frees their objects as usual.
 """
 
 import functools
@@ -19,7 +12,6 @@ import inspect
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from matching.gc_pause import gc_paused
 from validators.masking import mask_text
 
 P = ParamSpec("P")
@@ -38,8 +30,7 @@ def masked_errors(fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)
         def generator(*args: P.args, **kwargs: P.kwargs):
             try:
-                with gc_paused():
-                    yield from fn(*args, **kwargs)
+                yield from fn(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - re-raised, masked
                 message = _masked(exc)
             else:
@@ -51,8 +42,7 @@ def masked_errors(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            with gc_paused():
-                return fn(*args, **kwargs)
+            return fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - re-raised, masked
             message = _masked(exc)
         raise PipelineStepError(message)

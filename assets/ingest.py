@@ -5,11 +5,11 @@ from dataclasses import dataclass
 import dagster as dg
 import pandas as pd
 
-from .errors import masked_errors
 from .metadata import counts_table
 from .resources import SourcesFolder
 from .sources import SOURCE_SPECS, SourceSpec, read_source, source_files
 from .sources.file_cache import FileReadCache
+from .step import step_body
 
 INGEST_GROUP = "ingest"
 
@@ -32,7 +32,7 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         kinds={"python", "pandas"},
         tags={"source_system": spec.kind},
     )
-    @masked_errors
+    @step_body
     def raw_contacts(context: dg.AssetExecutionContext, sources: SourcesFolder) -> dg.Output[SourceBatch]:
         root = sources.root()
         cache = FileReadCache(sources.cache_root() / spec.kind) if sources.reuse_unchanged_files else None

@@ -14,10 +14,10 @@ from matching.settings import SurvivorshipSettings
 from matching.survivorship import select_survivors
 
 from .compute import ComputeEngine
-from .errors import masked_errors
 from .metadata import counts_table, matrix_table
 from .resources import CrmStore
 from .review import review_constraints
+from .step import step_body
 from .store import load_aliases, load_previous_xref
 
 MATCH_GROUP = "match"
@@ -42,7 +42,7 @@ class MatchConfig(dg.Config):
 
 
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
-@masked_errors
+@step_body
 def candidate_pairs(
     context: dg.AssetExecutionContext, config: MatchConfig, standardised_contacts: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
@@ -65,7 +65,7 @@ def candidate_pairs(
 
 
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas", "rapidfuzz"})
-@masked_errors
+@step_body
 def scored_pairs(
     config: MatchConfig,
     compute: ComputeEngine,
@@ -99,7 +99,7 @@ def scored_pairs(
 
 
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
-@masked_errors
+@step_body
 def contact_clusters(
     context: dg.AssetExecutionContext,
     config: MatchConfig,
@@ -149,7 +149,7 @@ def contact_clusters(
 
 
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
-@masked_errors
+@step_body
 def golden_customers(
     store: CrmStore, standardised_contacts: pd.DataFrame, contact_clusters: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:

@@ -9,8 +9,8 @@ import pandas as pd
 from matching.profile import CustomerProfiles, build_profiles
 from matching.settings import GradeRule, ProfileSettings
 
-from .errors import masked_errors
 from .metadata import counts_table
+from .step import step_body
 
 PROFILE_GROUP = "match"
 
@@ -41,7 +41,7 @@ class ProfileConfig(dg.Config):
 
 
 @dg.asset(group_name=PROFILE_GROUP, kinds={"pandas"})
-@masked_errors
+@step_body
 def customer_profiles(
     config: ProfileConfig,
     standardised_contacts: pd.DataFrame,

@@ -8,11 +8,11 @@ import pandas as pd
 from matching.identity import find_merges, identity_events
 from matching.profile import CustomerProfiles
 
-from .errors import masked_errors
 from .export import export_changes
 from .metadata import matrix_table
 from .resources import CrmStore, output_dir
 from .review import review_constraints
+from .step import step_body
 from .store import count_rows, load_previous_xref, publish
 
 PUBLISH_GROUP = "publish"
@@ -33,7 +33,7 @@ PUBLISH_GROUP = "publish"
     "customer links and the review queue, replaced by this run's result in one transaction "
     "(unchanged rows untouched), plus the run's quality_metric rows, id aliases and audit events.",
 )
-@masked_errors
+@step_body
 def crm_store(
     context: dg.AssetExecutionContext,
     store: CrmStore,
@@ -120,7 +120,7 @@ def crm_store(
     description="What changed in the CRM store since the last export (upserts with the 360° view, "
     "merges, retirements) as JSON Lines and as Excel-safe CSV for the CRM loader.",
 )
-@masked_errors
+@step_body
 def crm_export(context: dg.AssetExecutionContext, store: CrmStore) -> dg.MaterializeResult:
     result = export_changes(store.engine(), output_dir() / "exports")
     context.log.info(

@@ -23,9 +23,9 @@ from validators.quality_report import quality_report_html, scorecard_chart_png
 from validators.scorecard import quality_scorecard as compute_scorecard
 from validators.validation import ERROR, WARNING, SuiteOutcome, run_suite
 
-from .errors import masked_errors
 from .metadata import matrix_table
 from .resources import QualitySettings
+from .step import step_body
 from .timestamps import now_iso
 
 QUALITY_GROUP = "quality"
@@ -36,7 +36,7 @@ def _chart_markdown(png: bytes) -> str:
 
 
 @dg.asset(group_name=QUALITY_GROUP, kinds={"pandas", "matplotlib"})
-@masked_errors
+@step_body
 def quality_scorecard(
     context: dg.AssetExecutionContext,
     standardised_contacts: pd.DataFrame,
@@ -64,7 +64,7 @@ def quality_scorecard(
 
 
 @dg.asset(group_name=QUALITY_GROUP, kinds={"great_expectations"})
-@masked_errors
+@step_body
 def quality_validation(
     context: dg.AssetExecutionContext,
     quality: QualitySettings,
@@ -126,7 +126,7 @@ def _check_result(outcomes: list[SuiteOutcome]) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(asset="standardised_contacts", blocking=True)
-@masked_errors
+@step_body
 def standardised_contacts_expectations(
     quality: QualitySettings, standardised_contacts: pd.DataFrame
 ) -> dg.AssetCheckResult:
@@ -137,7 +137,7 @@ def standardised_contacts_expectations(
 
 
 @dg.asset_check(asset="quality_validation", blocking=True)
-@masked_errors
+@step_body
 def crm_batch_expectations(quality_validation: list[SuiteOutcome]) -> dg.AssetCheckResult:
     """Great Expectations guarding the CRM, on this run's golden customers,
     cross-reference and batch metrics: unique customer ids and record keys, valid

@@ -11,8 +11,8 @@ from matching.decisions import Constraints, StoreView, constraints_from_ledger
 from matching.evidence import customer_links as link_customers
 from matching.review import FIELD_CONFLICT, PAIR, build_review_queue
 
-from .errors import masked_errors
 from .resources import CrmStore
+from .step import step_body
 from .store import ensure_schema
 from .store.decisions import load_ledger, load_view
 
@@ -64,7 +64,7 @@ def _cell(value: object) -> str:
     "conflicts inside a customer, masked, with score and per-field evidence. Decide them with "
     "the review_decisions job, a decisions CSV, or `customer-master review decide`.",
 )
-@masked_errors
+@step_body
 def merge_review_queue(
     store: CrmStore,
     standardised_contacts: pd.DataFrame,
@@ -97,7 +97,7 @@ def merge_review_queue(
     description="Why records are one customer: the scored pairs (with per-field match weights) "
     "and the reviewer merges inside each customer; published as customer_link.",
 )
-@masked_errors
+@step_body
 def customer_links(
     store: CrmStore, scored_pairs: pd.DataFrame, contact_clusters: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:

@@ -8,10 +8,10 @@ from validators.distinct import LocalPool
 from validators.standardise import standardise_contacts
 
 from .compute import ComputeEngine
-from .errors import masked_errors
 from .ingest import SourceBatch
 from .metadata import counts_table, matrix_table
 from .sources import SOURCE_SPECS
+from .step import step_body
 
 STANDARDISE_GROUP = "standardise"
 
@@ -35,7 +35,7 @@ _COMPLETENESS_FIELDS = ("name", "phone", "email", "company", "city", "id_card")
     },
     ins={f"raw_{spec.kind}": dg.AssetIn(f"raw_{spec.kind}_contacts") for spec in SOURCE_SPECS},
 )
-@masked_errors
+@step_body
 def standardise(context: dg.AssetExecutionContext, compute: ComputeEngine, **batches: SourceBatch):
     raw = pd.concat([b.records for b in batches.values()], ignore_index=True)
     mapper = compute.distinct_mapper()
