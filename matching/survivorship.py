@@ -48,6 +48,10 @@ def select_survivors(
         recency=pd.to_datetime(members["updated_at"], utc=True, errors="coerce", format="ISO8601"),
         script_rank=members["name_script"].map(_SCRIPT_RANK).fillna(0).astype(int),
         id_card=members["id_card"].where(members["id_card_valid"]),
+        # Text keys as their sort ranks: every field group sorts by customer and
+        # record, and sorting numbers is many times faster than sorting text.
+        _customer=pd.factorize(members["customer_id"], sort=True)[0],
+        _record=pd.factorize(members["record_key"], sort=True)[0],
     )
     golden = pd.DataFrame({"customer_id": sorted(members["customer_id"].unique())})
     golden = golden.set_index("customer_id")
@@ -88,8 +92,8 @@ def select_survivors(
 
 def _winners(members: pd.DataFrame, columns: tuple[str, ...], rule: str) -> pd.DataFrame:
     """The winning record per customer for one field group, indexed by customer id."""
-    needed = dict.fromkeys(["customer_id", "record_key", "source_system", "source_record_id", "trust",
-                            "recency", "script_rank", *columns])
+    needed = dict.fromkeys(["customer_id", "_customer", "_record", "source_system", "source_record_id",
+                            "trust", "recency", "script_rank", *columns])
     present = members.loc[members[list(columns)].notna().any(axis=1), list(needed)]
     present["filled"] = present[list(columns)].notna().sum(axis=1)
     present["length"] = sum(present[c].fillna("").astype(str).str.len() for c in columns)
@@ -99,7 +103,7 @@ def _winners(members: pd.DataFrame, columns: tuple[str, ...], rule: str) -> pd.D
     elif rule == "recent":
         keys = ["recency", "trust"]
     elif rule == "frequent":
-        present["frequency"] = present.groupby(["customer_id", columns[0]])[columns[0]].transform("size")
+        present["frequency"] = present.groupby(["_customer", columns[0]])[columns[0]].transform("size")
         keys = ["frequency", "recency", "trust"]
     elif rule == "complete":
         keys = ["filled", "length", "recency", "trust"]
@@ -108,8 +112,8 @@ def _winners(members: pd.DataFrame, columns: tuple[str, ...], rule: str) -> pd.D
     if columns[0] == "name":
         keys = ["script_rank", *keys]  # a name in characters beats its pinyin
     ordered = present.sort_values(
-        ["customer_id", *keys, "record_key"],
+        ["_customer", *keys, "_record"],
         ascending=[True, *([False] * len(keys)), True],
         na_position="last",
     )
-    return ordered.drop_duplicates("customer_id").set_index("customer_id")
+    return ordered.drop_duplicates("_customer").set_index("customer_id")
