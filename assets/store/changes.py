@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from .bulk import executemany, marker
 from .schema import crm_changes
 
 UPSERT, MERGE, RETIRE = "upsert", "merge", "retire"
@@ -32,14 +33,13 @@ def record_changes(
             if customer and customer not in gone:
                 touched.add(customer)
     into = dict(zip(merged["old_customer_id"], merged["customer_id"])) if len(merged) else {}
-    rows = [
-        {"run_id": run_id, "changed_at": now, "customer_id": c, "change_type": UPSERT, "merged_into": None}
-        for c in sorted(touched)
-    ] + [
-        {"run_id": run_id, "changed_at": now, "customer_id": c,
-         "change_type": MERGE if c in into else RETIRE, "merged_into": into.get(c)}
-        for c in sorted(gone)
+    rows = [(run_id, now, c, UPSERT, None) for c in sorted(touched)] + [
+        (run_id, now, c, MERGE if c in into else RETIRE, into.get(c)) for c in sorted(gone)
     ]
     if rows:
-        conn.execute(crm_changes.insert(), rows)
+        columns = ("run_id", "changed_at", "customer_id", "change_type", "merged_into")
+        quote = conn.dialect.identifier_preparer.quote
+        executemany(conn, f"INSERT INTO {quote(crm_changes.name)} ({', '.join(map(quote, columns))}) "
+                          f"VALUES ({', '.join([marker(conn)] * len(columns))})",
+                    rows)
     return len(rows)

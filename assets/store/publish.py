@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlalchemy as sa
 
+from .bulk import executemany, key_match, marker
 from .changes import record_changes
 from .schema import KEYS, TIMESTAMP_COLUMNS, customer_id_alias, ensure_schema, merge_event, metadata
 from .text import escapes_text, to_store_text
@@ -193,45 +194,22 @@ def _plan(conn: sa.Connection, name: str, new: pd.DataFrame) -> _Plan:
 
 def _apply_upserts(conn: sa.Connection, name: str, plan: _Plan) -> None:
     quote = conn.dialect.identifier_preparer.quote
-    mark = _marker(conn)
+    mark = marker(conn)
     if plan.inserts:
-        _executemany(conn, f"INSERT INTO {quote(name)} ({', '.join(map(quote, plan.columns))}) "
+        executemany(conn, f"INSERT INTO {quote(name)} ({', '.join(map(quote, plan.columns))}) "
                            f"VALUES ({', '.join([mark] * len(plan.columns))})", plan.inserts)
     if plan.updates:
         rest = [c for c in plan.columns if c not in plan.keys]
         at = [plan.columns.index(c) for c in rest + plan.keys]
-        _executemany(conn, f"UPDATE {quote(name)} SET {', '.join(f'{quote(c)} = {mark}' for c in rest)} "
-                           f"WHERE {_key_match(conn, plan.keys)}",
+        executemany(conn, f"UPDATE {quote(name)} SET {', '.join(f'{quote(c)} = {mark}' for c in rest)} "
+                           f"WHERE {key_match(conn, plan.keys)}",
                      [tuple(row[i] for i in at) for row in plan.updates])
 
 
 def _apply_deletes(conn: sa.Connection, name: str, plan: _Plan) -> None:
     if plan.deletes:
         quote = conn.dialect.identifier_preparer.quote
-        _executemany(conn, f"DELETE FROM {quote(name)} WHERE {_key_match(conn, plan.keys)}", plan.deletes)
-
-
-def _marker(conn: sa.Connection) -> str:
-    """The driver's positional parameter marker (sqlite3: ``?``, psycopg: ``%s``)."""
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
-def _key_match(conn: sa.Connection, keys: list[str]) -> str:
-    quote = conn.dialect.identifier_preparer.quote
-    return " AND ".join(f"{quote(k)} = {_marker(conn)}" for k in keys)
-
-
-def _executemany(conn: sa.Connection, statement: str, rows: list[tuple]) -> None:
-    """``rows`` through the driver's ``executemany`` in the connection's transaction.
-    Why not ``conn.execute(table.insert(), dicts)``: SQLAlchemy's per-row parameter
-    processing cost more than the database's own work (half of a publish at 1M
-    records). The values are already what the driver takes (``_clean``)."""
-    for start in range(0, len(rows), _BATCH):
-        conn.exec_driver_sql(statement, rows[start:start + _BATCH])
-
-
-#: Rows per ``executemany``: bounds the driver's copy of the parameters.
-_BATCH = 50_000
+        executemany(conn, f"DELETE FROM {quote(name)} WHERE {key_match(conn, plan.keys)}", plan.deletes)
 
 
 def _record_aliases(conn: sa.Connection, merged: pd.DataFrame, now: str, run_id: str) -> int:
