@@ -163,6 +163,7 @@ def score_contacts(
     pairs on a Dask cluster: ``assets/compute.py``); without ``every_pair`` the
     plain no-match pairs are left out (``engine_steps.score``)."""
     prepared = prepare_contacts(contacts, settings)
+    _CACHE.clear()  # scoring is its last reader: not held for the rest of a run
     rules = blocking_rules(settings.fields, settings.engine)
     candidates = Candidates(pairs[["left", "right", "rules"]].reset_index(drop=True), rules, {}, {})
     left, right = candidates.pairs["left"].to_numpy(), candidates.pairs["right"].to_numpy()
