@@ -6,18 +6,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.memory import release_freed_memory
 from assets.resources import SourcesFolder
 from assets.sources import SOURCE_SPECS, source_files
 
 MAIN_JOB = "customer_master_job"
-
-
-@dg.success_hook(name="release_freed_memory")
-def release_memory_after_step(context: dg.HookContext) -> None:
-    """After each step, the memory it freed goes back to the OS, so the next
-    step's peak does not stand on the last one's leftovers (``assets.memory``)."""
-    release_freed_memory()
 
 
 customer_master_job = dg.define_asset_job(
@@ -25,7 +17,6 @@ customer_master_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     description="Read every source export, standardise, match, build golden records and "
     "publish them to the CRM store.",
-    hooks={release_memory_after_step},
 )
 
 daily_schedule = dg.ScheduleDefinition(
