@@ -10,6 +10,7 @@ from matching.contacts import ContactMatchSettings, block_contacts, score_contac
 from matching.decisions import apply_overrides
 from matching.engine_steps import compare
 from matching.identity import assign_customer_ids, find_merges
+from matching.model import NO_MATCH
 from matching.settings import SurvivorshipSettings
 from matching.survivorship import select_survivors
 
@@ -72,14 +73,21 @@ def scored_pairs(
     standardised_contacts: pd.DataFrame,
     candidate_pairs: pd.DataFrame,
 ) -> dg.Output[pd.DataFrame]:
-    """Every candidate pair with per-field comparison levels, match weights
-    (``w_<field>``, bits), score, match probability and decision; the model
-    (m and u per level) is learned from this run's records."""
+    """The scored candidate pairs later steps read, with per-field comparison
+    levels, match weights (``w_<field>``, bits), score, match probability and
+    decision: every match and review pair (clustering, evidence, the review
+    queue) and every no-match pair a field weighs strongly against (clustering
+    keeps those apart). The other no-match pairs, most of them, are only
+    counted (``decisions``). The model (m and u per level) is learned from this
+    run's records."""
     settings = config.settings()
     # Pair comparison is per pair: on engine dask, chunks of pairs run on the cluster.
     result = score_contacts(standardised_contacts, candidate_pairs, settings,
-                            compare_with=compute.pair_comparer(compare))
+                            compare_with=compute.pair_comparer(compare), every_pair=False)
     scored = result.pairs
+    decisions = {d: n for d, n in scored["decision"].value_counts().items() if d != NO_MATCH}
+    if len(candidate_pairs) > sum(decisions.values()):  # every pair left out is a no-match
+        decisions[NO_MATCH] = len(candidate_pairs) - sum(decisions.values())
     model = {
         f"{row.field} {row.level}": {"m": f"{row.m:.4f}", "u": f"{row.u:.2e}", "weight": f"{row.weight:+.2f}"}
         for row in weights_table(result.parameters).itertuples()
@@ -88,9 +96,8 @@ def scored_pairs(
         scored,
         metadata={
             "dagster/row_count": len(scored),
-            "decisions": dg.MetadataValue.md(
-                counts_table(scored["decision"].value_counts().to_dict(), "decision", "pairs")
-            ),
+            "pairs_scored": len(candidate_pairs),
+            "decisions": dg.MetadataValue.md(counts_table(decisions, "decision", "pairs")),
             "model": dg.MetadataValue.md(matrix_table(model, "field level")),
             "prior": float(result.parameters.prior),
             "settings": dg.MetadataValue.json(json.loads(settings.to_json())),

@@ -4,6 +4,7 @@ normalised into one ``StandardContact`` frame, plus every rejected record."""
 import dagster as dg
 import pandas as pd
 
+from validators.caches import clear_value_caches
 from validators.distinct import LocalPool
 from validators.standardise import standardise_contacts
 
@@ -38,22 +39,25 @@ _COMPLETENESS_FIELDS = ("name", "phone", "email", "company", "city", "id_card")
 @step_body
 def standardise(context: dg.AssetExecutionContext, compute: ComputeEngine, **batches: SourceBatch):
     raw = pd.concat([b.records for b in batches.values()], ignore_index=True)
+    read_quarantine = [b.quarantine for b in batches.values()]
+    batches.clear()  # the raw frames live on in ``raw``: not held twice while standardising
+    raw_rows = len(raw)
     mapper = compute.distinct_mapper()
     try:
         result = standardise_contacts(raw, mapper=mapper)
     finally:
         if isinstance(mapper, LocalPool):
             mapper.close()  # the worker processes are not needed after this step
-    quarantine = pd.concat(
-        [*(b.quarantine for b in batches.values()), result.quarantine], ignore_index=True
-    )
+    del raw
+    clear_value_caches()  # no later step reads the parsers' memos (``validators.caches``)
+    quarantine = pd.concat([*read_quarantine, result.quarantine], ignore_index=True)
     contacts = result.contacts
     completeness = {
         system: {f: f"{frame[f].notna().mean():.0%}" for f in _COMPLETENESS_FIELDS}
         for system, frame in contacts.groupby("source_system")
     }
     context.log.info(
-        f"{len(raw)} raw rows → {len(contacts)} records accepted, {len(quarantine)} quarantined"
+        f"{raw_rows} raw rows → {len(contacts)} records accepted, {len(quarantine)} quarantined"
     )
     yield dg.Output(
         contacts,

@@ -10,16 +10,17 @@ It runs the body
   again took more time than the work (an export 92 s → 53 s CPU). The bodies
   make no cycles worth collecting; reference counting frees their objects;
 - after handing back to the operating system what earlier steps freed
-  (``release_freed_memory``): steps run one after another in one process, and
-  memory a finished step freed stayed in the process's heap, so the next step's
-  peak stood on the last one's.
+  (``memory.release_freed_memory``): steps run one after another in one
+  process, and memory a finished step freed stayed in the process's heap, so
+  the next step's peak stood on the last one's. (A Dagster success hook would
+  run at the right moment too, but any hook makes Dagster keep every step's
+  outputs for the hook's context, which held the standardised contacts for the
+  whole run.)
 """
 
 from __future__ import annotations
 
-import ctypes
 import functools
-import gc
 import inspect
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
@@ -27,19 +28,10 @@ from typing import ParamSpec, TypeVar
 from matching.gc_pause import gc_paused
 
 from .errors import masked_errors
+from .memory import release_freed_memory
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-def release_freed_memory() -> None:
-    """Collect the cycles earlier steps left, and return freed heap pages to the
-    operating system (glibc's ``malloc_trim``; elsewhere only the collection)."""
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
 
 
 def step_body(fn: Callable[P, R]) -> Callable[P, R]:

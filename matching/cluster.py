@@ -45,10 +45,15 @@ class ClusterResult:
 def contradicting_pairs(scored: pd.DataFrame, contradiction_weight: float) -> pd.DataFrame:
     """Scored pairs that are clearly two people: no match, and at least one field
     (a ``w_<field>`` column) weighs ``contradiction_weight`` or less against."""
-    weights = scored[[c for c in scored.columns if c.startswith("w_")]]
-    if weights.empty:
+    columns = [c for c in scored.columns if c.startswith("w_")]
+    if not columns:
         return scored.loc[[], ["left", "right"]]
-    strong = (scored["decision"] == NO_MATCH) & (weights.min(axis=1) <= contradiction_weight)
+    # The row minimum column by column (NaN skipped, as DataFrame.min does), not
+    # as a copy of every weight column at once.
+    lowest = np.full(len(scored), np.nan)
+    for column in columns:
+        lowest = np.fmin(lowest, scored[column].to_numpy(dtype=float))
+    strong = (scored["decision"] == NO_MATCH).to_numpy() & (lowest <= contradiction_weight)
     return scored.loc[strong, ["left", "right"]]
 
 
@@ -77,18 +82,24 @@ def _cluster_records(
     must_link: Iterable[tuple[str, str]],
     cannot_link: Iterable[tuple[str, str]],
 ) -> ClusterResult:
+    # Per record: its root, and for roots their members, enemies and facts. A
+    # record alone is its own member set and most records have no enemy, so
+    # ``None`` stands for {i} and for "no enemies" (no set per record at a million).
     n = len(contacts)
     parent = list(range(n))
-    members: list[set[int]] = [{i} for i in range(n)]
+    members: list[set[int] | None] = [None] * n
+    enemies: list[set[int] | None] = [None] * n
     facts = _facts(contacts)
-    position = {key: i for i, key in enumerate(contacts["record_key"])}
-    enemies: list[set[int]] = [set() for _ in range(n)]
+    must_link, cannot_link = list(must_link), list(cannot_link)
+    position = {key: i for i, key in enumerate(contacts["record_key"])} if must_link or cannot_link else {}
     apart = [(position[a], position[b]) for a, b in cannot_link if a in position and b in position]
     apart += list(contradicting_pairs(scored, settings.contradiction_weight)
                   .itertuples(index=False, name=None))
     for a, b in apart:
-        enemies[a].add(b)
-        enemies[b].add(a)
+        for i, j in ((a, b), (b, a)):
+            if enemies[i] is None:
+                enemies[i] = set()
+            enemies[i].add(j)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -96,24 +107,34 @@ def _cluster_records(
             i = parent[i]
         return i
 
+    def size(r: int) -> int:
+        return 1 if members[r] is None else len(members[r])
+
     def conflict(ra: int, rb: int) -> str | None:
         for fact in EXCLUSIVE_FACTS:
-            if facts[ra][fact] and facts[rb][fact] and len(facts[ra][fact] | facts[rb][fact]) > 1:
+            known_a, known_b = facts[fact][ra], facts[fact][rb]
+            if known_a and known_b and len(_values(known_a) | _values(known_b)) > 1:
                 return f"different {fact}"
-        small, large = sorted((ra, rb), key=lambda r: len(members[r]))
-        if not members[small].isdisjoint(enemies[large]):
+        small, large = sorted((ra, rb), key=size)
+        against = enemies[large]
+        if against and not (members[small] or {small}).isdisjoint(against):
             return "would join records known to be different people"
         return None
 
     def union(ra: int, rb: int) -> None:
-        if len(members[ra]) < len(members[rb]):
+        if size(ra) < size(rb):
             ra, rb = rb, ra
         parent[rb] = ra
-        members[ra] |= members[rb]
-        enemies[ra] |= enemies[rb]
-        members[rb], enemies[rb] = set(), set()
+        if members[ra] is None:
+            members[ra] = {ra}
+        members[ra] |= members[rb] or {rb}
+        if enemies[rb]:
+            if enemies[ra] is None:
+                enemies[ra] = set()
+            enemies[ra] |= enemies[rb]
+        members[rb], enemies[rb] = None, None  # rb is no root any more: never read again
         for fact in EXCLUSIVE_FACTS:
-            facts[ra][fact] |= facts[rb][fact]
+            facts[fact][ra] = _joined(facts[fact][ra], facts[fact][rb])
 
     for a, b in must_link:
         if a in position and b in position:
@@ -123,9 +144,8 @@ def _cluster_records(
 
     best: list[float | None] = [None] * n
     refused = []
-    matched = scored[scored["decision"] == MATCH].sort_values(
-        ["score", "left", "right"], ascending=[False, True, True]
-    )
+    matched = scored.loc[scored["decision"] == MATCH, ["left", "right", "score", "match_probability"]]
+    matched = matched.sort_values(["score", "left", "right"], ascending=[False, True, True])
     for left, right, score, probability in zip(
         matched["left"].tolist(), matched["right"].tolist(), matched["score"].tolist(),
         matched["match_probability"].tolist(),
@@ -159,15 +179,24 @@ def _cluster_records(
     return ClusterResult(clusters, refused_frame)
 
 
-def _facts(contacts: pd.DataFrame) -> list[dict[str, set[str]]]:
-    """Each record's exclusive facts as one-element sets (empty when unknown)."""
-    columns = {}
+def _facts(contacts: pd.DataFrame) -> dict[str, list[str | set[str] | None]]:
+    """Per exclusive fact, each record's value (``None`` when unknown); after
+    unions a root holds a string, or a set when must-links joined two values."""
+    facts = {}
     for fact in EXCLUSIVE_FACTS:
         values = contacts[fact] if fact in contacts.columns else pd.Series([None] * len(contacts))
         if fact == "id_card" and "id_card_valid" in contacts.columns:
             values = values.where(contacts["id_card_valid"].fillna(False).astype(bool))
-        columns[fact] = [v if isinstance(v, str) and v else None for v in values]
-    return [
-        {fact: ({columns[fact][i]} if columns[fact][i] else set()) for fact in EXCLUSIVE_FACTS}
-        for i in range(len(contacts))
-    ]
+        facts[fact] = [v if isinstance(v, str) and v else None for v in values]
+    return facts
+
+
+def _values(known: str | set[str]) -> set[str]:
+    return {known} if isinstance(known, str) else known
+
+
+def _joined(a: str | set[str] | None, b: str | set[str] | None) -> str | set[str] | None:
+    """The values of a fact in two joined clusters (a new set when they differ)."""
+    if not a or not b or a == b:
+        return a or b
+    return _values(a) | _values(b)

@@ -167,24 +167,27 @@ def block_contacts(contacts: pd.DataFrame, settings: ContactMatchSettings) -> Ca
 
 def score_contacts(
     contacts: pd.DataFrame, pairs: pd.DataFrame, settings: ContactMatchSettings,
-    compare_with: Callable = compare,
+    compare_with: Callable = compare, every_pair: bool = True,
 ) -> ScoredContacts:
     """Learn the model from ``contacts`` and the candidate ``pairs`` (as
     ``block_contacts`` made them), then score every pair. ``compare_with`` is
     ``compare`` or a stand-in that computes the same thing elsewhere (chunks of
-    pairs on a Dask cluster: ``assets/compute.py``)."""
+    pairs on a Dask cluster: ``assets/compute.py``); without ``every_pair`` the
+    plain no-match pairs are left out (``engine_steps.score``)."""
     prepared = prepare_contacts(contacts, settings)
+    _CACHE.clear()  # scoring is its last reader: not held for the rest of a run
     rules = blocking_rules(settings.fields, settings.engine)
     candidates = Candidates(pairs[["left", "right", "rules"]].reset_index(drop=True), rules, {}, {})
     left, right = candidates.pairs["left"].to_numpy(), candidates.pairs["right"].to_numpy()
     codes, rows = compare_with(prepared, left, right)
     parameters = fit_model(prepared, candidates, settings.engine, codes)
-    scored = score(prepared, candidates.pairs, parameters, settings.engine, codes, rows)
+    scored = score(prepared, candidates.pairs, parameters, settings.engine, codes, rows, every_pair)
+    kept = scored.index.to_numpy()  # each scored pair's row in ``pairs``
     keys = contacts["record_key"].to_numpy(dtype=object)
-    scored.insert(2, "left_key", keys[left])
-    scored.insert(3, "right_key", keys[right])
+    scored.insert(2, "left_key", keys[left[kept]])
+    scored.insert(3, "right_key", keys[right[kept]])
     blocked_on = pairs["blocked_on"] if "blocked_on" in pairs else pd.Series("", index=pairs.index)
-    scored.insert(4, "blocked_on", blocked_on.to_numpy(dtype=object))
+    scored.insert(4, "blocked_on", blocked_on.to_numpy(dtype=object)[kept])
     return ScoredContacts(scored, parameters)
 
 

@@ -219,15 +219,18 @@ def _matched(weights: dict[str, np.ndarray], capped: np.ndarray, forced: np.ndar
 
 def _weigh(prepared: Prepared, codes, weights: dict[str, np.ndarray], capped: np.ndarray,
            left, right, forced, parameters: ModelParameters,
-           settings: EngineSettings) -> pd.DataFrame:
-    """The scored pairs: levels, weights, score and decision of each pair."""
+           settings: EngineSettings, every_pair: bool = True) -> pd.DataFrame:
+    """The scored pairs: levels, weights, score and decision of each pair (or,
+    without ``every_pair``, of the pairs ``scored_frame`` keeps for clustering,
+    evidence and review)."""
     levels = {
         spec.column: pd.Categorical.from_codes(codes[:, f] + 1, ["null", *spec.level_names])
         for f, spec in enumerate(prepared.specs)
     }
     return scored_frame(pd.DataFrame({"left": left, "right": right}), levels, weights,
                         _prior_weight(parameters), forced,
-                        settings.match_probability, settings.review_probability, capped & ~forced)
+                        settings.match_probability, settings.review_probability, capped & ~forced,
+                        None if every_pair else settings.contradiction_weight)
 
 
 def _capped(specs, codes: np.ndarray, weights: dict[str, np.ndarray],
@@ -285,11 +288,14 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 
 def score(prepared: Prepared, pairs: pd.DataFrame, parameters: ModelParameters,
-          settings: EngineSettings, codes=None, rows=None) -> pd.DataFrame:
+          settings: EngineSettings, codes=None, rows=None, every_pair: bool = True) -> pd.DataFrame:
     """``pairs`` (``left``, ``right``) with ``level_``/``w_<field>``, ``score``,
     ``match_probability``, ``decision`` and ``forced``. Term frequencies are
     counted per preliminary cluster (a first scoring without them), so a
-    customer's own duplicates do not make their phone look common."""
+    customer's own duplicates do not make their phone look common. Without
+    ``every_pair``, only the matches, review pairs and no-match pairs with a
+    field at ``contradiction_weight`` or below are returned, indexed by their
+    row in ``pairs`` (``scoring.scored_frame``)."""
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     if codes is None or rows is None:
         codes, rows = compare(prepared, left, right)
@@ -297,7 +303,9 @@ def score(prepared: Prepared, pairs: pd.DataFrame, parameters: ModelParameters,
     weights, capped = _field_weights(prepared, codes, rows, parameters, settings, None, right)
     if settings.term_frequency:
         matched = _matched(weights, capped, forced, parameters, settings)
+        del weights, capped  # a weight per field and pair: not held twice
         entity = _components(prepared.n, left[matched], right[matched])
         weights, capped = _field_weights(prepared, codes, rows, parameters, settings, entity,
                                           right)
-    return _weigh(prepared, codes, weights, capped, left, right, forced, parameters, settings)
+    return _weigh(prepared, codes, weights, capped, left, right, forced, parameters, settings,
+                  every_pair)

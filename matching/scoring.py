@@ -63,26 +63,44 @@ def scored_frame(
     match: float,
     review: float,
     capped: np.ndarray | None = None,
+    contradiction_weight: float | None = None,
 ) -> pd.DataFrame:
     """Pairs with ``level_<field>``, ``w_<field>``, ``score`` (log2 odds),
     ``match_probability`` and ``decision``. ``forced`` pairs (a deterministic
     rule such as the same valid resident id) are matches whatever their score;
-    ``capped`` pairs (only a name speaks for them) are at most ``review``."""
-    out = pairs.reset_index(drop=True).copy()
-    total = np.full(len(out), prior_weight)
-    for field, level in levels.items():
-        out[f"level_{field}"] = level
-        out[f"w_{field}"] = np.round(weights[field], 3)
+    ``capped`` pairs (only a name speaks for them) are at most ``review``.
+
+    With ``contradiction_weight``, a ``no_match`` pair is left out unless one of
+    its (rounded) weights is that low or lower: matches and review pairs are
+    what is explained and reviewed, strong contradictions are what clustering
+    keeps apart, and the rest (most pairs, at a million records ~9 in 10) are
+    read by nothing, so their ten weight columns are not built at all. The
+    index is then each kept pair's row in ``pairs``."""
+    total = np.full(len(pairs), prior_weight)
+    for field in levels:
         total = total + weights[field]
     probabilities = probability(total)
     probabilities[forced] = 1.0
-    out["score"] = np.round(total, 3)
-    out["match_probability"] = probabilities
     decision = decide(probabilities, match, review)
     if capped is not None:
         decision[capped & (decision == MATCH)] = REVIEW
-    out["decision"] = decision
-    out["forced"] = forced
+    if contradiction_weight is None:
+        out = pairs.reset_index(drop=True).copy()
+        kept = slice(None)
+    else:
+        keep = decision != NO_MATCH
+        for field in levels:
+            keep |= np.round(weights[field], 3) <= contradiction_weight
+        kept = np.flatnonzero(keep)
+        del keep
+        out = pairs.iloc[kept].set_axis(kept)
+    for field, level in levels.items():
+        out[f"level_{field}"] = level[kept]
+        out[f"w_{field}"] = np.round(weights[field][kept], 3)
+    out["score"] = np.round(total[kept], 3)
+    out["match_probability"] = probabilities[kept]
+    out["decision"] = decision[kept]
+    out["forced"] = forced[kept]
     return out
 
 

@@ -11,6 +11,7 @@ from assets.sources import SOURCE_SPECS, source_files
 
 MAIN_JOB = "customer_master_job"
 
+
 customer_master_job = dg.define_asset_job(
     MAIN_JOB,
     selection=dg.AssetSelection.all(),

@@ -121,7 +121,10 @@ def run_suite(frame: pd.DataFrame, suite: gx.ExpectationSuite) -> SuiteOutcome:
     frame = frame[_columns_used(suite, frame)].reset_index(drop=True)
     with _LOCK:
         batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20})
+        try:
+            result = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20})
+        finally:
+            _forget_batches(_batch_definition())
     order = {_key(e.configuration.to_json_dict()): i for i, e in enumerate(suite.expectations)}
     results = [r.to_json_dict() for r in result.results]
     results.sort(key=lambda r: order.get(_key(r["expectation_config"]), len(order)))
@@ -143,6 +146,16 @@ def _columns_used(suite: gx.ExpectationSuite, frame: pd.DataFrame) -> list[str]:
                 used.update([value] if isinstance(value, str) else value or [])
         used.update((config.get("meta") or {}).get("sample_columns") or [])
     return [c for c in frame.columns if c in used]
+
+
+def _forget_batches(batch_definition: Any) -> None:
+    """Drop the frames the cached context's execution engine keeps after a
+    validation: it holds the last batch (a copy of the whole frame, ~1.8 GB for
+    the contacts at a million records) until the next one replaces it, i.e.
+    through every step in between."""
+    manager = batch_definition.data_asset.datasource.get_execution_engine().batch_manager
+    manager.reset_batch_cache()
+    manager.batch_data_cache.clear()
 
 
 def _key(config: dict) -> str:

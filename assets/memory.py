@@ -1,0 +1,36 @@
+"""Giving memory back to the operating system between steps.
+
+Why: a run executes every step in one process (the in-process executor), and
+glibc's allocator keeps much of what a step freed (millions of small strings,
+columns of a few MB) in its heap instead of returning it. Standardising a
+million records and then dropping every result still left 2.0 GB resident, of
+which ``malloc_trim`` returned 1.6 GB; in a run, each later step's peak came on
+top of such leftovers. Trimming returns free pages only: nothing still
+referenced moves, no result changes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+from functools import cache
+
+
+@cache
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+def release_freed_memory() -> None:
+    """Collect reference cycles, then hand the allocator's free pages back to
+    the OS (glibc ``malloc_trim``; elsewhere only the collection)."""
+    gc.collect()
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)

@@ -1,0 +1,41 @@
+"""Handing memory back between steps changes no result."""
+
+import gc
+
+from assets import step
+from assets.memory import release_freed_memory
+from pipelines.automation import customer_master_job
+from validators import phones, text
+from validators.caches import PER_VALUE_CACHE, clear_value_caches
+
+
+def test_per_value_caches_are_emptied_and_loaded_resources_kept() -> None:
+    before = phones.parse_phone("+86 138 0013 8000")
+    text.to_simplified("張偉")  # loads the converter (a cache of size 1) and memoises a value
+    assert phones._parse_text.cache_info().currsize > 0
+    converter = text._t2s_converter.cache_info().currsize
+    assert clear_value_caches() > 0
+    assert phones._parse_text.cache_info().currsize == 0
+    assert text._to_simplified_cached.cache_info().maxsize >= PER_VALUE_CACHE
+    assert text._to_simplified_cached.cache_info().currsize == 0
+    assert text._t2s_converter.cache_info().currsize == converter  # not rebuilt for nothing
+    assert phones.parse_phone("+86 138 0013 8000") == before
+
+
+def test_a_step_body_releases_freed_memory_first_and_runs_without_the_collector(monkeypatch) -> None:
+    calls = []
+    monkeypatch.setattr(step, "release_freed_memory", lambda: calls.append("released"))
+
+    @step.step_body
+    def body() -> str:
+        calls.append(f"body, collector {'on' if gc.isenabled() else 'off'}")
+        return "out"
+
+    assert body() == "out" and calls == ["released", "body, collector off"]
+    assert gc.isenabled()
+    release_freed_memory()  # the real one: a no-op where the C library has no malloc_trim
+
+
+def test_the_main_job_has_no_hook() -> None:
+    # Any hook makes Dagster keep each step's outputs for the hook's context.
+    assert not customer_master_job.hooks
