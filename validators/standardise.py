@@ -19,11 +19,12 @@ import pandas as pd
 
 from .addresses import normalise_region
 from .companies import normalise_company
-from .distinct import Mapper, in_process, is_missing, map_unique
+from .distinct import Mapper, in_process, map_unique
 from .emails import parse_email
 from .identity_numbers import parse_resident_id
 from .names import NameResult, looks_like_person_name, parse_name
 from .phones import PhoneResult, parse_phone, parse_phone_list
+from .row_merging import concat_json_lists, merge_json, per_key, union, union_numbers
 from .schemas import STANDARD_CONTACT_COLUMNS
 from .text import clean_text
 from .values import parse_bool, parse_date, parse_gender, parse_timestamp
@@ -322,70 +323,20 @@ def _combine_repeated_records(frame: pd.DataFrame) -> pd.DataFrame:
     combined = multi.groupby("record_key", sort=False).first()
     keys = multi["record_key"].tolist()
     for column in _MULTI_VALUED:
-        combined[column] = _per_key(keys, multi[column], _union)
+        combined[column] = per_key(keys, multi[column], union)
     numbers = pd.Series(list(zip(multi["phones"], multi["phone_kinds"])), index=multi.index, dtype=object)
-    numbers = _per_key(keys, numbers, _union_numbers)
+    numbers = per_key(keys, numbers, union_numbers)
     combined["phones"] = numbers.map(lambda pair: pair[0])
     combined["phone_kinds"] = numbers.map(lambda pair: pair[1])
     combined["source_rows"] = multi.groupby("record_key", sort=False).size()
     combined["phone_placeholder"] = multi.groupby("record_key", sort=False)["phone_placeholder"].any()
     combined["email_placeholder"] = multi.groupby("record_key", sort=False)["email_placeholder"].any()
     combined["id_card_valid"] = multi.groupby("record_key", sort=False)["id_card_valid"].any()
-    combined["attributes"] = _per_key(keys, multi["attributes"], _merge_json)
-    combined["owners"] = _per_key(keys, multi["owners"], _concat_json_lists)
+    combined["attributes"] = per_key(keys, multi["attributes"], merge_json)
+    combined["owners"] = per_key(keys, multi["owners"], concat_json_lists)
     combined["created_at"] = multi.groupby("record_key", sort=False)["created_at"].min()
     combined = combined.reset_index()
     return _finish(pd.concat([single, combined], ignore_index=True))
-
-
-def _per_key(keys: list[str], values: pd.Series, combine: Callable[[list], T]) -> pd.Series:
-    """``combine`` over each key's non-missing values, in row order. A plain-Python
-    grouping: a pandas ``groupby().agg(python_function)`` costs ~50 µs per group."""
-    grouped: dict[str, list] = {}
-    for key, value in zip(keys, values.tolist()):
-        present = grouped.setdefault(key, [])
-        if not is_missing(value):
-            present.append(value)
-    return pd.Series({key: combine(items) for key, items in grouped.items()}, dtype=object)
-
-
-def _union(values: list) -> str | None:
-    items: dict[str, None] = {}
-    for value in values:
-        for item in str(value).split(";"):
-            if item:
-                items[item] = None
-    return ";".join(items) or None
-
-
-def _union_numbers(values: list[tuple]) -> tuple[str | None, str | None]:
-    """The union of rows' ``phones`` (first seen first, as ``_union``) and, in the
-    same order, each number's kind."""
-    numbers: dict[str, str] = {}
-    for phones, kinds in values:
-        if isinstance(phones, str):
-            for number, kind in zip(phones.split(";"), kinds.split(";")):
-                if number:
-                    numbers.setdefault(number, kind)
-    return ";".join(numbers) or None, ";".join(numbers.values()) or None
-
-
-def _concat_json_lists(values: list) -> str | None:
-    items: list[dict] = []
-    for value in values:
-        for item in json.loads(value):
-            if item not in items:
-                items.append(item)
-    items.sort(key=lambda e: (e.get("added_at") or "", e.get("owner") or ""))
-    return json.dumps(items, ensure_ascii=False) if items else None
-
-
-def _merge_json(values: list) -> str | None:
-    merged: dict[str, Any] = {}
-    for value in values:
-        for key, item in json.loads(value).items():
-            merged.setdefault(key, item)
-    return json.dumps(merged, ensure_ascii=False) if merged else None
 
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
