@@ -108,11 +108,10 @@ def contact_points(members: pd.DataFrame, golden: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"extension": "str", "source_records": "str"})
 
 
-def _equal(values: np.ndarray, other: pd.Series) -> np.ndarray:
-    """Element-wise ``==`` of Python values, missing never equal."""
-    right = other.to_numpy(dtype=object)
-    return np.array([a == b for a, b in zip(values, right)], dtype=bool) if len(values) else \
-        np.zeros(0, dtype=bool)
+def _equal(values: np.ndarray, other: pd.Series | np.ndarray) -> np.ndarray:
+    """Element-wise ``==`` of Python values (None and NaN never equal anything)."""
+    right = other.to_numpy(dtype=object) if isinstance(other, pd.Series) else other
+    return np.fromiter((a == b for a, b in zip(values, right)), dtype=bool, count=len(values))
 
 
 def _phone_rows(m: pd.DataFrame) -> pd.DataFrame:
@@ -132,10 +131,8 @@ def _phone_rows(m: pd.DataFrame) -> pd.DataFrame:
     phone = rows["phone"].astype(object).where(rows["phone"].notna(), None).to_numpy()
     extension = rows["phone_extension"].astype(object).where(rows["phone_extension"].notna(), None)
     owner = np.where(pd.notna(landline), landline, phone)  # the number an extension belongs to
-    on_line = np.array([a == b for a, b in zip(value, owner)], dtype=bool)
-    kind = np.where(parsed_kind == "mobile", "mobile",
-                    np.where(np.array([a == b for a, b in zip(value, landline)], dtype=bool),
-                             "landline", "phone"))
+    on_line = _equal(value, owner)
+    kind = np.where(parsed_kind == "mobile", "mobile", np.where(_equal(value, landline), "landline", "phone"))
     return pd.DataFrame({
         "customer_id": rows["customer_id"], "record_key": rows["record_key"],
         "source_system": rows["source_system"], "first_seen": rows["first_seen"],
