@@ -16,8 +16,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from .candidates import (
     MAX_RULES,
@@ -28,13 +26,20 @@ from .candidates import (
     derive_blocking_rules,
 )
 from .engine_settings import EngineSettings
-from .estimate import FieldParameters, initial_m, reference_u, sample_pairs, term_frequencies
+from .estimate import FieldParameters, initial_m, reference_u, sample_pairs
 from .fields import FieldSpec
-from .levels import TF_KEYS, level_codes, list_level_codes
-from .name_frequency import pair_name_frequencies
+from .levels import level_codes, list_level_codes
 from .normalise import normalise_fields, owners, record_values, resident_ids
-from .scoring import field_weights, probability, scored_frame
 from .train import train
+from .weighing import (
+    chunks,
+    components,
+    frequency_tables,
+    matched_pairs,
+    pair_weights,
+    rows_of,
+    weighed_frame,
+)
 
 DATASETS = ("left", "right")
 
@@ -168,125 +173,6 @@ def forced_pairs(prepared: Prepared, left: np.ndarray, right: np.ndarray,
     return forced
 
 
-def _field_weights(prepared: Prepared, codes, rows, parameters: ModelParameters,
-                   settings: EngineSettings, entity: np.ndarray | None, right: np.ndarray
-                   ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Each field's weight per pair, and which pairs are capped at review; with
-    ``entity`` (preliminary clusters) exact matches are weighed by term frequency
-    (a full name's by ``name_frequency`` when ``settings.name_frequency_from_parts``)."""
-    specs, keys = prepared.specs, prepared.keys
-    weights = {}
-    for f, (spec, params) in enumerate(zip(specs, parameters.fields)):
-        frequencies: dict[int, tuple[np.ndarray, float]] = {}
-        for number, level in enumerate(spec.levels):
-            if entity is not None and level.tf:
-                frame = keys[spec.column]
-                values = frame[TF_KEYS[level.test]]
-                table = term_frequencies(values, entity[owners(frame)])
-                if settings.name_frequency_from_parts and _full_name(spec, level) \
-                        and not spec.separator:
-                    per_pair = pair_name_frequencies(values, entity, rows[f], right)
-                else:
-                    per_pair = values.map(table).fillna(0.0).to_numpy(dtype=float)[rows[f]]
-                frequencies[number] = (per_pair, float((table**2).sum()))
-        weights[spec.column] = field_weights(codes[:, f], params, frequencies,
-                                             settings.tf_minimum_u)
-    return weights, _capped(specs, codes, weights, settings)
-
-
-def _full_name(spec: FieldSpec, level) -> bool:
-    """The exact level of a whole-name field (kind ``name``), whose value's
-    frequency ``name_frequency`` estimates from its parts."""
-    return spec.kind == "name" and level.test == "exact"
-
-
-def _prior_weight(parameters: ModelParameters) -> float:
-    return float(np.log2(parameters.prior / (1 - parameters.prior)))
-
-
-def _matched(weights: dict[str, np.ndarray], capped: np.ndarray, forced: np.ndarray,
-             parameters: ModelParameters, settings: EngineSettings) -> np.ndarray:
-    """Which pairs ``scored_frame`` would decide are matches, without building
-    the frame (the first, term-frequency-free scoring needs only this): the
-    same sum in the same order, the same thresholds and caps."""
-    total = np.full(len(forced), _prior_weight(parameters))
-    for field_weight in weights.values():
-        total = total + field_weight
-    probabilities = probability(total)
-    probabilities[forced] = 1.0
-    return (probabilities >= settings.match_probability) & ~(capped & ~forced)
-
-
-def _weigh(prepared: Prepared, codes, weights: dict[str, np.ndarray], capped: np.ndarray,
-           left, right, forced, parameters: ModelParameters,
-           settings: EngineSettings, every_pair: bool = True) -> pd.DataFrame:
-    """The scored pairs: levels, weights, score and decision of each pair (or,
-    without ``every_pair``, of the pairs ``scored_frame`` keeps for clustering,
-    evidence and review)."""
-    levels = {
-        spec.column: pd.Categorical.from_codes(codes[:, f] + 1, ["null", *spec.level_names])
-        for f, spec in enumerate(prepared.specs)
-    }
-    return scored_frame(pd.DataFrame({"left": left, "right": right}), levels, weights,
-                        _prior_weight(parameters), forced,
-                        settings.match_probability, settings.review_probability, capped & ~forced,
-                        None if every_pair else settings.contradiction_weight)
-
-
-def _capped(specs, codes: np.ndarray, weights: dict[str, np.ndarray],
-            settings: EngineSettings) -> np.ndarray:
-    """Pairs that may be ``review`` at most, whatever their score: only the
-    name speaks for them, their names clearly differ, or only a shared line
-    (without a name that says which of its people a record is) does."""
-    n = len(codes)
-    capped = np.zeros(n, dtype=bool)
-    names = [f for f, s in enumerate(specs) if s.definition.person_name]
-    if not names:
-        return capped
-    others = [f for f, s in enumerate(specs) if not s.definition.person_name]
-    support = sum((np.maximum(weights[specs[f].column], 0.0) for f in others), np.zeros(n))
-    if settings.min_other_evidence > 0:
-        name_only = support < settings.min_other_evidence
-        if settings.name_only_exact_match:
-            name_weight = sum((weights[specs[f].column] for f in names), np.zeros(n))
-            name_only &= ~(_unopposed_exact_name(specs, codes, names)
-                           & (name_weight >= settings.name_only_min_weight))
-        capped |= name_only
-    if settings.names_differ_review:
-        for f in names:
-            capped |= codes[:, f] == len(specs[f].levels)  # the "different" level
-    if settings.shared_line_name_evidence > 0:
-        personal = support.copy()
-        for f in others:
-            shared = [i for i, level in enumerate(specs[f].levels) if level.shared]
-            on_shared = np.isin(codes[:, f], shared)
-            personal -= np.where(on_shared, np.maximum(weights[specs[f].column], 0.0), 0.0)
-        name_support = sum((np.maximum(weights[specs[f].column], 0.0) for f in names), np.zeros(n))
-        capped |= (personal < support) & (personal < settings.min_other_evidence) \
-            & (name_support < settings.shared_line_name_evidence)
-    return capped
-
-
-def _unopposed_exact_name(specs, codes: np.ndarray, names: list[int]) -> np.ndarray:
-    """Pairs whose person names all agree exactly, at the level weighed by how
-    common the name is, and no compared field is at its ``different`` level:
-    nothing speaks against them, and the name's weight says how much it speaks for."""
-    unopposed = np.ones(len(codes), dtype=bool)
-    for f in names:
-        exact = [i for i, level in enumerate(specs[f].levels) if level.test == "exact" and level.tf]
-        unopposed &= np.isin(codes[:, f], exact)
-    for f, spec in enumerate(specs):
-        unopposed &= codes[:, f] != len(spec.levels)
-    return unopposed
-
-
-def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Connected components of the matched pairs: a rough grouping into
-    entities, good enough to count a value once per entity for term frequencies."""
-    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
-
-
 def score(prepared: Prepared, pairs: pd.DataFrame, parameters: ModelParameters,
           settings: EngineSettings, codes=None, rows=None, every_pair: bool = True) -> pd.DataFrame:
     """``pairs`` (``left``, ``right``) with ``level_``/``w_<field>``, ``score``,
@@ -294,18 +180,32 @@ def score(prepared: Prepared, pairs: pd.DataFrame, parameters: ModelParameters,
     counted per preliminary cluster (a first scoring without them), so a
     customer's own duplicates do not make their phone look common. Without
     ``every_pair``, only the matches, review pairs and no-match pairs with a
-    field at ``contradiction_weight`` or below are returned, indexed by their
-    row in ``pairs`` (``scoring.scored_frame``)."""
+    field at ``contradiction_weight`` or below are returned (``scoring.scored_frame``).
+    The frame is indexed by each pair's row in ``pairs``. Pairs are weighed in
+    chunks (``weighing``): the same result, with one chunk's weights in memory."""
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     if codes is None or rows is None:
         codes, rows = compare(prepared, left, right)
     forced = forced_pairs(prepared, left, right, settings)
-    weights, capped = _field_weights(prepared, codes, rows, parameters, settings, None, right)
+    parts = chunks(len(left))
+    entity = tables = None
     if settings.term_frequency:
-        matched = _matched(weights, capped, forced, parameters, settings)
-        del weights, capped  # a weight per field and pair: not held twice
-        entity = _components(prepared.n, left[matched], right[matched])
-        weights, capped = _field_weights(prepared, codes, rows, parameters, settings, entity,
-                                          right)
-    return _weigh(prepared, codes, weights, capped, left, right, forced, parameters, settings,
-                  every_pair)
+        matched = np.zeros(len(left), dtype=bool)
+        for part in parts:
+            weights, capped = pair_weights(prepared, codes[part], rows_of(rows, part),
+                                           right[part], parameters, settings)
+            matched[part] = matched_pairs(weights, capped, forced[part], parameters, settings)
+            del weights, capped
+        entity = components(prepared.n, left[matched], right[matched])
+        del matched
+        tables = frequency_tables(prepared, settings, entity)
+    frames = []
+    for part in parts:
+        weights, capped = pair_weights(prepared, codes[part], rows_of(rows, part), right[part],
+                                       parameters, settings, entity, tables)
+        chunk = pd.DataFrame({"left": left[part], "right": right[part]},
+                             index=pd.RangeIndex(part.start, part.stop))
+        frames.append(weighed_frame(prepared, codes[part], weights, capped, chunk, forced[part],
+                                    parameters, settings, every_pair))
+        del weights, capped
+    return frames[0] if len(frames) == 1 else pd.concat(frames)

@@ -33,6 +33,8 @@ customer's own duplicates do not make their name look common.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -65,30 +67,56 @@ def name_parts(value: str) -> tuple[str, ...]:
     return tuple(sorted(f"w:{word}" for word in value.split()))
 
 
+@dataclass(frozen=True)
+class NameFrequencies:
+    """Per value row of a name field: how many entities hold its value
+    (``count``, 0 for no name), the surname × given-name estimate of its
+    frequency (``parts``, NaN when the value has no parts), and the number of
+    entities with a name (``total``). Built once per run, read per pair."""
+
+    count: np.ndarray
+    parts: np.ndarray
+    total: int
+
+    def of_rows(self, rows: np.ndarray, own: np.ndarray) -> np.ndarray:
+        """Estimated frequency of the name at each of ``rows`` (a pair's left
+        row, read only where the pair's names are equal); ``own``: how many
+        of the name's holders are the pair's own entities (1 or 2)."""
+        if self.total == 0 or len(rows) == 0:
+            return np.zeros(len(rows))
+        count = self.count[rows]
+        others = np.maximum(count - own, 0) / self.total
+        parts_estimate = self.parts[rows]
+        plain = count / self.total  # no parts model: the ordinary term frequency
+        return np.where(np.isnan(parts_estimate), plain, np.maximum(others, parts_estimate))
+
+
+def name_frequencies(values: pd.Series, entity: np.ndarray) -> NameFrequencies:
+    """The tables ``NameFrequencies.of_rows`` reads (see the module docstring).
+    ``values``: the name field's ``value`` per record row; ``entity``: the
+    preliminary entity of each row."""
+    frame = pd.DataFrame({"value": values.to_numpy(dtype=object), "entity": entity})
+    frame = frame[frame["value"] != ""].drop_duplicates()
+    total = len(frame)
+    holders = frame["value"].value_counts()
+    distinct = holders.index.to_numpy(dtype=object)
+    parts = [name_parts(v) for v in distinct]
+    per_row = pd.Series(parts, index=distinct, dtype=object) \
+        .reindex(frame["value"].to_numpy()).explode()
+    share = per_row.dropna().value_counts() / max(total, 1)
+    by_parts = np.array([float(np.prod([share[p] for p in ps])) if ps else np.nan
+                         for ps in parts])
+    by_parts = pd.Series(by_parts, index=distinct, dtype=float)
+    raw = pd.Series(values.to_numpy(dtype=object))
+    return NameFrequencies(raw.map(holders).fillna(0).to_numpy(dtype=float),
+                           raw.map(by_parts).to_numpy(dtype=float), total)
+
+
 def pair_name_frequencies(values: pd.Series, entity: np.ndarray, left: np.ndarray,
                           right: np.ndarray) -> np.ndarray:
     """Estimated frequency of the name each pair shares (see the module
     docstring). ``values``: the name field's ``value`` per record row;
     ``entity``: the preliminary entity of each row; ``left``/``right``: the
     rows of each pair (read only where the pair's names are equal)."""
-    frame = pd.DataFrame({"value": values.to_numpy(dtype=object), "entity": entity})
-    frame = frame[frame["value"] != ""].drop_duplicates()
-    total = len(frame)
-    if total == 0 or len(left) == 0:
-        return np.zeros(len(left))
-    holders = frame["value"].value_counts()
-    distinct = holders.index.to_numpy(dtype=object)
-    parts = [name_parts(v) for v in distinct]
-    per_row = pd.Series(parts, index=distinct).reindex(frame["value"].to_numpy()).explode()
-    share = per_row.dropna().value_counts() / total
-    by_parts = np.array([float(np.prod([share[p] for p in ps])) if ps else np.nan
-                         for ps in parts])
-    by_parts = pd.Series(by_parts, index=distinct)
-
-    shared = pd.Series(values.to_numpy(dtype=object)[left])
     own = np.where(entity[left] == entity[right], 1, 2)  # the pair's own entities
-    count = shared.map(holders).fillna(0).to_numpy(dtype=float)
-    others = np.maximum(count - own, 0) / total
-    parts_estimate = shared.map(by_parts).to_numpy(dtype=float)
-    plain = count / total  # no parts model: the ordinary term frequency
-    return np.where(np.isnan(parts_estimate), plain, np.maximum(others, parts_estimate))
+    return name_frequencies(values, entity).of_rows(left, own)

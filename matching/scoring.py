@@ -75,7 +75,7 @@ def scored_frame(
     what is explained and reviewed, strong contradictions are what clustering
     keeps apart, and the rest (most pairs, at a million records ~9 in 10) are
     read by nothing, so their ten weight columns are not built at all. The
-    index is then each kept pair's row in ``pairs``."""
+    frame keeps ``pairs``' index."""
     total = np.full(len(pairs), prior_weight)
     for field in levels:
         total = total + weights[field]
@@ -85,7 +85,7 @@ def scored_frame(
     if capped is not None:
         decision[capped & (decision == MATCH)] = REVIEW
     if contradiction_weight is None:
-        out = pairs.reset_index(drop=True).copy()
+        out = pairs.copy()
         kept = slice(None)
     else:
         keep = decision != NO_MATCH
@@ -93,7 +93,7 @@ def scored_frame(
             keep |= np.round(weights[field], 3) <= contradiction_weight
         kept = np.flatnonzero(keep)
         del keep
-        out = pairs.iloc[kept].set_axis(kept)
+        out = pairs.iloc[kept].copy()
     for field, level in levels.items():
         out[f"level_{field}"] = level[kept]
         out[f"w_{field}"] = np.round(weights[field][kept], 3)

@@ -62,3 +62,19 @@ def test_consumers_read_the_same_from_the_kept_pairs() -> None:
     queue = build_review_queue(frame, full, apart)
     assert (queue["kind"] == "pair").any()
     pd.testing.assert_frame_equal(build_review_queue(frame, kept, apart), queue)
+
+
+def test_scoring_in_chunks_gives_the_same_pairs_as_in_one_go(monkeypatch) -> None:
+    """At a million records the pairs are weighed a chunk at a time
+    (``matching.weighing``); the term-frequency tables are counted over all
+    records first, so the chunk size must not change a single pair."""
+    import matching.weighing
+
+    frame = _records()
+    pairs = block_contacts(frame, SETTINGS).pairs
+    whole = {mode: score_contacts(frame, pairs, SETTINGS, every_pair=mode).pairs for mode in (True, False)}
+    monkeypatch.setattr(matching.weighing, "CHUNK_PAIRS", max(len(pairs) // 7, 1))
+    assert len(matching.weighing.chunks(len(pairs))) >= 7
+    for mode, expected in whole.items():
+        chunked = score_contacts(frame, pairs, SETTINGS, every_pair=mode).pairs
+        pd.testing.assert_frame_equal(chunked, expected)
