@@ -3,6 +3,7 @@
 from .checks import ASSET_CHECKS
 from .compute import ComputeEngine
 from .ingest import RAW_ASSETS, SourceBatch
+from .io_manager import RunFilesIOManager
 from .matched import candidate_pairs, contact_clusters, golden_customers, scored_pairs
 from .profiles import customer_profiles
 from .published import crm_export, crm_store
@@ -17,4 +18,4 @@ ALL_ASSETS = [*RAW_ASSETS, standardise, candidate_pairs, scored_pairs, contact_c
 ALL_CHECKS = [*ASSET_CHECKS, *QUALITY_CHECKS]
 
 __all__ = ["ALL_ASSETS", "ALL_CHECKS", "ComputeEngine", "CrmStore", "DecisionsFolder", "QualitySettings",
-           "SourceBatch", "SourcesFolder"]
+           "RunFilesIOManager", "SourceBatch", "SourcesFolder"]

@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .candidates import Candidates, rule_names
+from .candidates import Candidates, rule_labels
 from .contact_keys import standardised_keys
 from .engine_settings import CONTACT_DEFAULTS, EngineSettings
 from .engine_steps import (
@@ -160,8 +160,7 @@ def block_contacts(contacts: pd.DataFrame, settings: ContactMatchSettings) -> Ca
     ``blocked_on`` (the rules' names, to explain why a pair was looked at)."""
     candidates = find_candidates(prepare_contacts(contacts, settings), settings.engine)
     pairs = candidates.pairs
-    named = {mask: rule_names(int(mask), candidates.rules) for mask in pd.unique(pairs["rules"])}
-    pairs = pairs.assign(blocked_on=pairs["rules"].map(named).astype(str))
+    pairs = pairs.assign(blocked_on=rule_labels(pairs["rules"], candidates.rules))
     return replace(candidates, pairs=pairs)
 
 
@@ -186,8 +185,9 @@ def score_contacts(
     keys = contacts["record_key"].to_numpy(dtype=object)
     scored.insert(2, "left_key", keys[left[kept]])
     scored.insert(3, "right_key", keys[right[kept]])
-    blocked_on = pairs["blocked_on"] if "blocked_on" in pairs else pd.Series("", index=pairs.index)
-    scored.insert(4, "blocked_on", blocked_on.to_numpy(dtype=object)[kept])
+    blocked_on = pairs["blocked_on"].array[kept] if "blocked_on" in pairs \
+        else np.full(len(kept), "", dtype=object)
+    scored.insert(4, "blocked_on", blocked_on)
     return ScoredContacts(scored, parameters)
 
 

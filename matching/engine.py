@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .candidates import rule_names
+from .candidates import rule_labels
 from .engine_settings import EngineSettings
 from .engine_steps import (
     DATASETS,
@@ -103,8 +103,7 @@ def _readable(scored: pd.DataFrame, masks: pd.Series, rules, ids: pd.Series,
               dataset: np.ndarray | None) -> pd.DataFrame:
     """Record ids (and datasets) of both sides and the rules that proposed each pair."""
     left, right = scored["left"].to_numpy(), scored["right"].to_numpy()
-    named = {mask: rule_names(int(mask), rules) for mask in np.unique(masks)}
-    scored.insert(2, "blocked_on", masks.map(named).to_numpy())
+    scored.insert(2, "blocked_on", rule_labels(masks, rules))
     scored.insert(0, "record_id_l", ids.to_numpy()[left])
     scored.insert(1, "record_id_r", ids.to_numpy()[right])
     if dataset is not None:

@@ -47,10 +47,15 @@ def probability(score: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp2(-np.clip(score, -1000, 1000)))
 
 
+#: The decisions in the order of their codes in ``decide``.
+DECISIONS = (NO_MATCH, REVIEW, MATCH)
+
+
 def decide(probabilities: np.ndarray, match: float, review: float) -> np.ndarray:
-    out = np.full(len(probabilities), NO_MATCH, dtype=object)
-    out[probabilities >= review] = REVIEW
-    out[probabilities >= match] = MATCH
+    """Each pair's decision as its position in ``DECISIONS`` (int8)."""
+    out = np.zeros(len(probabilities), dtype=np.int8)
+    out[probabilities >= review] = 1
+    out[probabilities >= match] = 2
     return out
 
 
@@ -83,12 +88,12 @@ def scored_frame(
     probabilities[forced] = 1.0
     decision = decide(probabilities, match, review)
     if capped is not None:
-        decision[capped & (decision == MATCH)] = REVIEW
+        decision[capped & (decision == 2)] = 1  # a match capped at review
     if contradiction_weight is None:
         out = pairs.copy()
         kept = slice(None)
     else:
-        keep = decision != NO_MATCH
+        keep = decision != 0
         for field in levels:
             keep |= np.round(weights[field], 3) <= contradiction_weight
         kept = np.flatnonzero(keep)
@@ -99,7 +104,7 @@ def scored_frame(
         out[f"w_{field}"] = np.round(weights[field][kept], 3)
     out["score"] = np.round(total[kept], 3)
     out["match_probability"] = probabilities[kept]
-    out["decision"] = decision[kept]
+    out["decision"] = pd.Categorical.from_codes(decision[kept], DECISIONS)
     out["forced"] = forced[kept]
     return out
 

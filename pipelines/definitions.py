@@ -9,6 +9,7 @@ from assets import (
     CrmStore,
     DecisionsFolder,
     QualitySettings,
+    RunFilesIOManager,
     SourcesFolder,
 )
 
@@ -23,5 +24,8 @@ defs = dg.Definitions(
     sensors=[new_source_files_sensor, review_decisions_file_sensor],
     # Values are resolved when a run starts (config, then environment, then defaults).
     resources={"sources": SourcesFolder(), "store": CrmStore(), "quality": QualitySettings(),
-               "decisions_folder": DecisionsFolder(), "compute": ComputeEngine()},
+               "decisions_folder": DecisionsFolder(), "compute": ComputeEngine(),
+               # Dagster's pickled files, plus each output handed in memory to the run's
+               # later steps in this process (assets/io_manager.py).
+               "io_manager": RunFilesIOManager()},
 )
