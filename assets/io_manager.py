@@ -9,7 +9,7 @@ the in-process run (``customer-master run``, the scale benchmark): there the
 standardised contacts are read by eleven later steps, and unpickling 900,000
 records' forty text columns took ~5 s each time, about a tenth of a
 million-record run. Here the producing step keeps its object in memory for as
-many reads as the run's plan has, and each read gets a shallow copy (pandas'
+many reads as the run's plan has (when it has several), and each read gets a shallow copy (pandas'
 copy-on-write: a step that adds a column changes only its own copy). After its
 last reader the object is dropped, so nothing is held longer than the last
 step that needs it; a step that never runs (its upstream failed) leaves its
@@ -78,6 +78,13 @@ class HeldOutputs:
 
 HELD = HeldOutputs()
 
+#: Outputs read fewer times than this are read back from their file. One read saves
+#: little, and holding the four raw batches from their read steps to
+#: standardisation raised that step's peak by 0.6 GB at a million records: frames
+#: fresh from the readers lie scattered over a heap the parsing fragmented, while
+#: unpickled ones are compact.
+MIN_READS = 2
+
 
 def planned_reads(context: dg.OutputContext) -> int:
     """How many inputs of the steps this run executes read this output (0 when
@@ -104,7 +111,8 @@ class RunFilesystemIOManager(PickledObjectFilesystemIOManager):
 
     def dump_to_path(self, context: dg.OutputContext, obj: Any, path) -> None:
         super().dump_to_path(context, obj, path)
-        HELD.hold(context.run_id, str(path), obj, planned_reads(context))
+        reads = planned_reads(context)
+        HELD.hold(context.run_id, str(path), obj, reads if reads >= MIN_READS else 0)
 
     def load_from_path(self, context: dg.InputContext, path) -> Any:
         found, obj = HELD.take(context.step_context.run_id, str(path))

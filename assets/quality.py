@@ -14,6 +14,7 @@ import pandas as pd
 from validators.expectations import (
     batch_metrics,
     batch_suite,
+    forget_phone_verdicts,
     golden_customers_suite,
     golden_view,
     validate_contacts,
@@ -23,6 +24,7 @@ from validators.quality_report import quality_report_html, scorecard_chart_png
 from validators.scorecard import quality_scorecard as compute_scorecard
 from validators.validation import ERROR, WARNING, SuiteOutcome, run_suite
 
+from .compute import ComputeEngine
 from .metadata import matrix_table
 from .resources import QualitySettings
 from .step import step_body
@@ -68,6 +70,7 @@ def quality_scorecard(
 def quality_validation(
     context: dg.AssetExecutionContext,
     quality: QualitySettings,
+    compute: ComputeEngine,
     standardised_contacts: pd.DataFrame,
     quarantined_records: pd.DataFrame,
     contact_clusters: pd.DataFrame,
@@ -77,9 +80,10 @@ def quality_validation(
     """Every Great Expectations suite on this run's frames, and the HTML quality
     report (written to the report folder, linked here)."""
     thresholds = quality.thresholds()
+    mapper = compute.distinct_mapper()
     outcomes = [
-        validate_contacts(standardised_contacts, thresholds),  # as its check got it: not twice
-        run_suite(golden_view(golden_customers), golden_customers_suite(thresholds)),
+        validate_contacts(standardised_contacts, thresholds, mapper),  # as its check got it: not twice
+        run_suite(golden_view(golden_customers, mapper), golden_customers_suite(thresholds)),
         run_suite(contact_clusters, xref_suite()),
         run_suite(
             batch_metrics(standardised_contacts, quarantined_records, contact_clusters),
@@ -95,6 +99,7 @@ def quality_validation(
         quality_report_html(quality_scorecard, outcomes, chart, f"Customer data quality — run {context.run_id}"),
         encoding="utf-8",
     )
+    forget_phone_verdicts()  # the run's last phone rule has run
     failed = {o.suite: len(o.failed()) for o in outcomes}
     return dg.Output(
         outcomes,
@@ -128,12 +133,13 @@ def _check_result(outcomes: list[SuiteOutcome]) -> dg.AssetCheckResult:
 @dg.asset_check(asset="standardised_contacts", blocking=True)
 @step_body
 def standardised_contacts_expectations(
-    quality: QualitySettings, standardised_contacts: pd.DataFrame
+    quality: QualitySettings, compute: ComputeEngine, standardised_contacts: pd.DataFrame
 ) -> dg.AssetCheckResult:
     """Great Expectations on the standardised records: unique keys, phones that
     phonenumbers calls valid, emails that pass email-validator (ERROR, blocks
     the run); completeness (WARN)."""
-    return _check_result([validate_contacts(standardised_contacts, quality.thresholds())])
+    return _check_result([validate_contacts(standardised_contacts, quality.thresholds(),
+                                            compute.distinct_mapper())])
 
 
 @dg.asset_check(asset="quality_validation", blocking=True)
