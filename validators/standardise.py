@@ -115,7 +115,9 @@ def standardise_contacts(
         for parts in zip(*_problems(rows, out), too_long)
     ]
 
-    deleted = rows["status"].map(clean_text, na_action="ignore").isin(DELETED_STATUS)
+    status = rows["status"].to_numpy(dtype=object)
+    deleted = pd.Series([isinstance(v, str) and clean_text(v) in DELETED_STATUS for v in status],
+                        index=rows.index, dtype=bool)
     contentless = ~_has_identity(out)
     rejected = deleted | contentless
     reasons = [
