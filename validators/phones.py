@@ -17,6 +17,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
+from validators.cn_mobile import PLAIN_MOBILE, plain_mobile_type
 from validators.text import clean_text
 
 __all__ = [
@@ -119,7 +120,10 @@ def is_placeholder_phone(e164_or_digits: str) -> bool:
 
 
 def _kind(number: phonenumbers.PhoneNumber, e164: str) -> str:
-    number_type = phonenumbers.number_type(number)
+    return _kind_of(phonenumbers.number_type(number), e164)
+
+
+def _kind_of(number_type: int, e164: str) -> str:
     if number_type == PhoneNumberType.MOBILE:
         return "mobile"
     if number_type == PhoneNumberType.FIXED_LINE_OR_MOBILE:
@@ -158,6 +162,9 @@ def _parse_text(text: str, region: str) -> PhoneResult:
     match = _EXTENSION.match(text)
     if match:
         main, extension = match.group("main"), match.group("ext")
+    plain = _plain_mobile(_plain_national(main, region), extension)
+    if plain is not None:
+        return plain
     number = _try_parse(main, region)
     if number is None:
         digits = _NON_DIGIT.sub("", main)
@@ -180,6 +187,35 @@ def _parse_text(text: str, region: str) -> PhoneResult:
                     return PLACEHOLDER
                 return _usable(shorter, dash.group("ext"))
     return INVALID
+
+
+def _plain_national(main: str, region: str) -> str | None:
+    """The national number ``_try_parse`` would hand phonenumbers when it is
+    certainly Chinese: after ``+86`` or ``0086``, or bare digits with the
+    default region CN; None otherwise (``8613812345678`` without a plus is
+    left to phonenumbers, which decides whether 86 is a country code)."""
+    digits = _NON_DIGIT.sub("", main)
+    if main.lstrip().startswith("+"):
+        return digits[2:] if digits.startswith("86") else None
+    if digits.startswith("0086"):
+        return digits[4:]
+    return digits if region == "CN" else None
+
+
+def _plain_mobile(digits: str | None, extension: str | None) -> PhoneResult | None:
+    """``_parse_text``'s result for a plain Chinese mobile number (``digits``:
+    its national number), from phonenumbers' own tables without a parse
+    (``cn_mobile``); None for anything else, and for an invalid one (the full
+    way also tries a trailing dash group as an extension)."""
+    if digits is None or not PLAIN_MOBILE.fullmatch(digits):
+        return None
+    if _is_placeholder_nsn(digits):
+        return PLACEHOLDER
+    number_type = plain_mobile_type(digits)
+    if number_type == PhoneNumberType.UNKNOWN:
+        return None
+    e164 = "+86" + digits
+    return PhoneResult(e164, _kind_of(number_type, e164), extension, False, None)
 
 
 def _region(default_region: object) -> str:

@@ -16,6 +16,8 @@ import phonenumbers
 from pandera.extensions import register_check_method
 from pandera.typing import Series
 
+from validators.cn_mobile import plain_e164_is_valid
+
 SOURCE_SYSTEMS: tuple[str, ...] = ("web_forms", "wechat", "spreadsheets", "legacy")
 NAME_SCRIPTS: tuple[str, ...] = ("han", "latin", "mixed", "none")
 GENDERS: tuple[str, ...] = ("M", "F")
@@ -67,6 +69,9 @@ def _is_valid_e164(value: str) -> bool:
     # (~20 µs each with phonenumbers); 2**20 entries cover a million-record run.
     if not isinstance(value, str) or not _E164.match(value):
         return False
+    plain = plain_e164_is_valid(value)  # a bare +86 mobile: the library's tables, no parse
+    if plain is not None:
+        return plain
     try:
         return phonenumbers.is_valid_number(phonenumbers.parse(value, None))
     except phonenumbers.NumberParseException:
