@@ -5,7 +5,7 @@ pair its level; a pair both of whose values are present and that passes no test
 is ``different``; a pair with a missing side is ``null`` (code -1, weight 0).
 Each test only sees the pairs that no earlier level has taken, and string
 similarities go through ``rapidfuzz.process.cpdist`` (C++, all cores): there is
-no Python loop per pair, except for ``pinyin_equal`` on the few pairs whose
+no Python loop per pair, except for ``pinyin_equal`` on the distinct pairs whose
 letters are already anagrams of each other.
 """
 
@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
 from rapidfuzz.process import cpdist
 
-from validators.names import pinyin_equal
+from validators.names import spelling_rotations
 
 from .fields import FieldSpec
 
@@ -86,12 +86,36 @@ def _specific(a: Columns, b: Columns, threshold: float) -> np.ndarray:
 
 def _pinyin(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     """Same name in another script or word order (王小明 / Wang Xiaoming /
-    XIAOMING WANG): checked only where the sorted letters already agree."""
+    XIAOMING WANG): checked only where the sorted letters already agree, and
+    once per distinct pair of spellings (``pinyin_equal``; two equal
+    spellings are equal unless blank)."""
     out = _equal(a, b, "anagram")
-    for i in np.flatnonzero(out):
-        x = a["pinyin"][i] or a["value"][i]
-        y = b["pinyin"][i] or b["value"][i]
-        out[i] = pinyin_equal(x, y)
+    at = np.flatnonzero(out)
+    if len(at):
+        out[at] = _spellings_equal(_spelling(a)[at], _spelling(b)[at])
+    return out
+
+
+def _spelling(rows: Columns) -> np.ndarray:
+    """What ``_pinyin`` compares of each record: its pinyin, else its value."""
+    pinyin = rows["pinyin"]
+    return np.where(pinyin.astype(bool), pinyin, rows["value"])  # ``pinyin or value``
+
+
+def _spellings_equal(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``pinyin_equal`` of each pair of spellings, computed once per distinct pair."""
+    codes, distinct = pd.factorize(np.concatenate([x, y]), use_na_sentinel=False)
+    left, right = codes[:len(x)], codes[len(x):]
+    rotations = [spelling_rotations(value) for value in distinct]
+    usable = np.array([r is not None for r in rotations], dtype=bool)
+    out = (left == right) & usable[left]
+    differ = np.flatnonzero((left != right) & usable[left] & usable[right])
+    if len(differ):
+        width = len(distinct)
+        pairs, back = np.unique(left[differ] * width + right[differ], return_inverse=True)
+        verdict = np.array([not rotations[k // width].isdisjoint(rotations[k % width])
+                            for k in pairs.tolist()], dtype=bool)
+        out[differ] = verdict[back.ravel()]
     return out
 
 

@@ -132,3 +132,20 @@ def test_field_spec_parsing_names_the_problem() -> None:
         FieldSpec.parse("shade=colour")
     with pytest.raises(ValueError, match="COLUMN=KIND"):
         FieldSpec.parse("name")
+
+
+def test_pinyin_level_agrees_with_pinyin_equal_pair_by_pair() -> None:
+    """The pinyin level is computed once per distinct pair of spellings; it must
+    say what ``pinyin_equal`` says of every pair."""
+    import numpy as np
+
+    from matching.levels import _spellings_equal
+    from validators.names import pinyin_equal
+
+    values = ["wang xiaoming", "xiaoming wang", "wangxiao ming", "WANG XIAOMING", "ming wang xiao",
+              "chen jialei", "", "   ", None, "li na", "na li", "lina"]
+    x = np.array([a for a in values for _ in values], dtype=object)
+    y = np.array([b for _ in values for b in values], dtype=object)
+    expected = np.array([pinyin_equal(a, b) for a, b in zip(x, y)], dtype=bool)
+    assert expected.any() and not expected.all()
+    assert (_spellings_equal(x, y) == expected).all()

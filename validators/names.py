@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from validators.text import clean_text, to_simplified
 
-__all__ = ["NameResult", "looks_like_person_name", "parse_name", "pinyin_equal"]
+__all__ = ["NameResult", "looks_like_person_name", "parse_name", "pinyin_equal", "spelling_rotations"]
 
 
 @dataclass(frozen=True)
@@ -310,12 +310,21 @@ def pinyin_equal(a: str | None, b: str | None) -> bool:
     given-first (``xiaoming wang``) and with or without spaces; comparing all
     rotations at token boundaries of both sides covers those variants.
     """
-    if not isinstance(a, str) or not isinstance(b, str):
-        return False
-    a, b = a.lower(), b.lower()
-    if not a.strip() or not b.strip():
-        return False
-    return bool(_rotations(a) & _rotations(b))
+    x, y = spelling_rotations(a), spelling_rotations(b)
+    return x is not None and y is not None and not x.isdisjoint(y)
+
+
+@lru_cache(maxsize=1 << 18)
+def spelling_rotations(value: object) -> frozenset[str] | None:
+    """What ``pinyin_equal`` compares of one side: the rotations of its
+    lower-cased tokens, or None for a missing or blank value (equal to nothing).
+    Cached: one name is compared with many candidates."""
+    if not isinstance(value, str):
+        return None
+    value = value.lower()
+    if not value.strip():
+        return None
+    return frozenset(_rotations(value))
 
 
 def looks_like_person_name(text: object) -> bool:
