@@ -9,6 +9,7 @@ logs the export so the next one starts after it.
 """
 
 import csv
+import io
 import json
 import uuid
 from collections.abc import Iterator
@@ -69,15 +70,15 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None) -
         # Written line by line: an export of every customer need not sit in memory twice.
         with (folder / "customers.jsonl").open("w", encoding="utf-8", newline="\n") as jsonl, \
                 (folder / "customers.csv").open("w", encoding="utf-8-sig", newline="") as table:
-            rows = csv.writer(table)
-            rows.writerow(CSV_COLUMNS)
+            csv_text = _CsvText()
+            table.write(csv_text(CSV_COLUMNS))
             for change in latest.itertuples(index=False):
                 done = written.pop(change.customer_id, None) if change.change_type == "upsert" else None
                 if done is None:
                     line = _line(change, customers)
-                    done = (_json_line(line), _csv_row(line))
+                    done = (_json_line(line), csv_text(_csv_row(line)))
                 jsonl.write(done[0] + "\n")
-                rows.writerow(done[1])
+                table.write(done[1])
         end = int(changes["change_id"].max())
         counts = latest["change_type"].value_counts()
         conn.execute(crm_export_log.insert().values(
@@ -139,19 +140,36 @@ def _customers(conn: sa.Connection, ids: list[str]) -> dict[str, dict]:
     return found
 
 
-def _lines_by_scan(conn: sa.Connection, changes: dict) -> dict[str, tuple[str, list[str]]]:
+def _lines_by_scan(conn: sa.Connection, changes: dict) -> dict[str, tuple[str, str]]:
     """The JSON line and CSV row of each customer in ``changes`` (customer id →
     its upsert change), reading every customer table once, all in key order, side
     by side: one customer is assembled at a time and kept only as its two lines
     of text (a million customers as nested dicts were gigabytes). Same content as
     ``_customers`` gives: each facet's rows in primary-key order."""
-    out: dict[str, tuple[str, list[str]]] = {}
+    out: dict[str, tuple[str, str]] = {}
+    csv_text = _CsvText()
     for customer_id, customer in _customer_stream(conn):
         change = changes.get(customer_id)
         if change is not None:
             line = _line(change, {customer_id: customer})
-            out[customer_id] = (_json_line(line), _csv_row(line))
+            out[customer_id] = (_json_line(line), csv_text(_csv_row(line)))
     return out
+
+
+class _CsvText:
+    """A CSV row as the text ``csv.writer`` writes for it (quoting, ``\\r\\n``):
+    a finished row is one string, not a list of 23 (0.6 GB less at a million
+    customers), and the file gets exactly the bytes a writer would give it."""
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer)
+
+    def __call__(self, row: list[str]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate(0)
+        self._writer.writerow(row)
+        return self._buffer.getvalue()
 
 
 def _customer_stream(conn: sa.Connection) -> Iterator[tuple[str, dict]]:
