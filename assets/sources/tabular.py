@@ -12,6 +12,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,13 @@ def header_key(text: Any) -> str:
     """
     if text is None:
         return ""
-    folded = unicodedata.normalize("NFKC", str(text)).casefold()
-    return _HEADER_JUNK.sub("", folded)
+    return _folded_header(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=4096)
+def _folded_header(text: str) -> str:
+    """Cached: a JSON Lines export repeats the same few keys on every line."""
+    return _HEADER_JUNK.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def synonym_index(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -12,8 +12,8 @@ On PostgreSQL every text value is written in the NUL-free, reversible form of
 from __future__ import annotations
 
 import hashlib
-from operator import itemgetter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pandas as pd
 import sqlalchemy as sa
