@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 import pandas as pd
 import sqlalchemy as sa
@@ -197,12 +196,8 @@ def _apply_upserts(conn: sa.Connection, name: str, plan: _Plan) -> None:
     quote = conn.dialect.identifier_preparer.quote
     mark = marker(conn)
     if plan.inserts:
-        # In key order: each row lands next to the last in the table's B-tree,
-        # instead of somewhere in a tree far larger than the page cache.
-        keys = itemgetter(*(plan.columns.index(k) for k in plan.keys))
         executemany(conn, f"INSERT INTO {quote(name)} ({', '.join(map(quote, plan.columns))}) "
-                           f"VALUES ({', '.join([mark] * len(plan.columns))})",
-                    sorted(plan.inserts, key=keys))
+                           f"VALUES ({', '.join([mark] * len(plan.columns))})", plan.inserts)
     if plan.updates:
         rest = [c for c in plan.columns if c not in plan.keys]
         at = [plan.columns.index(c) for c in rest + plan.keys]
