@@ -93,14 +93,15 @@ def _pinyin(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     out = _equal(a, b, "anagram")
     at = np.flatnonzero(out)
     if len(at):
-        out[at] = _spellings_equal(_spelling(a)[at], _spelling(b)[at])
+        out[at] = _spellings_equal(_spelling(a, at), _spelling(b, at))
     return out
 
 
-def _spelling(rows: Columns) -> np.ndarray:
-    """What ``_pinyin`` compares of each record: its pinyin, else its value."""
-    pinyin = rows["pinyin"]
-    return np.where(pinyin.astype(bool), pinyin, rows["value"])  # ``pinyin or value``
+def _spelling(rows: _Rows, at: np.ndarray) -> np.ndarray:
+    """What ``_pinyin`` compares of the records of some pairs (``at``, not every
+    pair's): the pinyin, else the value."""
+    pinyin = rows.some("pinyin", at)
+    return np.where(pinyin.astype(bool), pinyin, rows.some("value", at))  # ``pinyin or value``
 
 
 def _spellings_equal(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -279,6 +280,12 @@ class _Rows(dict):
     def get(self, key: str, default=None):  # type: ignore[override]
         return self[key] if key in self.columns.keys() else default
 
+    def some(self, key: str, positions: np.ndarray) -> np.ndarray:
+        """``self[key][positions]`` without taking the key for every pair."""
+        if key in self:
+            return self[key][positions]
+        return self.columns[key][self.index[positions]]
+
 
 def level_codes(
     spec: FieldSpec, values: pd.DataFrame, left: np.ndarray, right: np.ndarray
@@ -290,8 +297,8 @@ def level_codes(
                         if not key.startswith("_")})
     levels = spec.levels
     codes = np.full(len(left), NULL_CODE, dtype=np.int8)
-    value = columns["value"]
-    open_ = np.flatnonzero((value[left] != "") & (value[right] != ""))
+    present = columns["#value"] >= 0  # integer codes: no string compared per pair
+    open_ = np.flatnonzero(present[left] & present[right])
     codes[open_] = len(levels)  # "different" until a level claims the pair
     memo: dict[str, np.ndarray] = {}
     for code, level in enumerate(levels):
