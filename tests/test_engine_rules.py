@@ -202,3 +202,27 @@ def test_link_records_gives_the_same_result_with_workers() -> None:
     pd.testing.assert_frame_equal(serial.clusters, forked.clusters)
     pd.testing.assert_frame_equal(serial.pairs, forked.pairs)
     assert serial.parameters == forked.parameters
+
+
+def test_block_pairs_are_the_self_join_of_each_block() -> None:
+    """``candidates._rule_pairs`` (integer codes, no frame merge) gives every
+    pair of distinct records sharing a key in a block of acceptable size:
+    what a self-join of the (key, record) rows gives, repeated rows included."""
+    from itertools import combinations
+
+    from matching.candidates import _rule_pairs
+
+    rng = np.random.default_rng(3)
+    for limit in (1, 2, 4, 100):
+        keys = rng.choice(np.array(["", "a", "b", "c", "d", "e"], dtype=object), 200)
+        records = rng.integers(0, 60, 200)  # list-valued: a record may repeat a key
+        left, right, skipped = _rule_pairs(keys, records, 60, limit)
+        blocks: dict[str, set[int]] = {}
+        for key, record in zip(keys, records):
+            if key:
+                blocks.setdefault(key, set()).add(int(record))
+        # A pair sharing two keys comes once per key (``block_pairs`` merges them).
+        expected = [pair for members in blocks.values() if len(members) <= limit
+                    for pair in combinations(sorted(members), 2)]
+        assert sorted(zip(left.tolist(), right.tolist())) == sorted(expected)
+        assert skipped == sum(len(members) > limit for members in blocks.values())
