@@ -145,13 +145,17 @@ def _edit_distance(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     return _scores(a, b, "osa", OSA.distance) <= limit
 
 
-def _part_of_name(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+def _part_of_name(a: _Rows, b: _Rows, threshold: float) -> np.ndarray:
     """A one-word name that is the first or last word of the other: a bare
     surname (梁 / 梁一斌, 苏 / Jinghui Su) or a name typed half."""
 
-    def part(x: Columns, y: Columns) -> np.ndarray:
-        word = x["only_word"]
-        return (word != "") & ((word == y["first_word"]) | (word == y["last_word"]))
+    def part(x: _Rows, y: _Rows) -> np.ndarray:
+        # Strings are compared only where a one-word name is (few pairs).
+        out = np.zeros(len(x.index), dtype=bool)
+        one = np.flatnonzero(x["#only_word"] >= 0)
+        word = x.some("only_word", one)
+        out[one] = (word == y.some("first_word", one)) | (word == y.some("last_word", one))
+        return out
 
     return part(a, b) | part(b, a)
 
