@@ -178,3 +178,21 @@ def test_parse_name_regressions_are_idempotent(raw: str, name: str | None) -> No
     assert result.name == name
     if name is not None:
         assert parse_name(name).name == name
+
+
+def test_pinyin_with_remembered_segments_is_pypinyins_lazy_pinyin() -> None:
+    """``names._pinyin`` remembers each segment's syllables; it must give what
+    ``pypinyin.lazy_pinyin`` gives, phrases and heteronyms included, the
+    second time as the first, and a caller changing its list changes nothing."""
+    from pypinyin import Style, lazy_pinyin
+
+    from validators.names import _pinyin
+
+    texts = ["王小明", "重庆", "长孙无忌", "单于", "曾经", "银行行长", "音乐", "乐乐", "Lily王",
+             "朝阳区", "欧阳娜娜", "张 伟", "快乐每一天", "覃", "会计", "尉迟恭", "张伟", "蔡徐坤"]
+    for _ in range(2):
+        for text in texts:
+            for errors in ("ignore", "default"):
+                assert _pinyin(text, errors) == lazy_pinyin(text, style=Style.NORMAL, errors=errors)
+    _pinyin("重庆", "ignore").append("changed")
+    assert _pinyin("重庆", "ignore") == lazy_pinyin("重庆", style=Style.NORMAL) == ["chong", "qing"]
