@@ -185,8 +185,13 @@ def test_a_background_child_gives_what_this_process_gives() -> None:
     assert abandoned._process is None
 
 
-def test_link_records_gives_the_same_result_with_workers() -> None:
+def test_link_records_gives_the_same_result_with_workers(monkeypatch) -> None:
     """Forked normalising and the background comparison change no score."""
+    import matching.engine as engine
+    import matching.normalise as normalise
+
+    monkeypatch.setattr(normalise, "PARALLEL_MIN_VALUES", 0)
+    monkeypatch.setattr(engine, "BACKGROUND_MIN_PAIRS", 0)
     rng = np.random.default_rng(5)
     names = ["王小明", "Wang Xiaoming", "李娜", "張偉", "张伟", "刘洋", "陈静", "Li Na"]
     frame = pd.DataFrame({
