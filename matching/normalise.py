@@ -46,6 +46,7 @@ def name_keys(value: str, pinyin: str) -> dict[str, object]:
     """The name kind's keys from a parsed name's match key and pinyin."""
     spelled = pinyin or value
     tokens = spelled.split()
+    letters = _letters(spelled)
     return {
         "value": value,
         "pinyin": pinyin,
@@ -53,10 +54,10 @@ def name_keys(value: str, pinyin: str) -> dict[str, object]:
         "last_word": tokens[-1] if len(tokens) > 1 else "",
         "only_word": tokens[0] if len(tokens) == 1 else "",
         # Order- and space-blind: "wang xiao ming" / "Xiaoming Wang" / 王小明.
-        "anagram": "".join(sorted(_letters(spelled))),
+        "anagram": "".join(sorted(letters)),
         "initials": "".join(sorted(t[0] for t in tokens)) if tokens else "",
-        "first3": _letters(spelled)[:3],
-        "initial": _letters(spelled)[:1],
+        "first3": letters[:3],
+        "initial": letters[:1],
     }
 
 
@@ -249,7 +250,9 @@ def normalise_fields(
     letters = keys[names[0]]["anagram"]
     for column in names[1:]:
         letters = letters + keys[column]["anagram"]
-    keys[PERSON] = pd.DataFrame({"anagram": letters.map(lambda text: "".join(sorted(text)))})
+    if len(names) > 1:  # one field's anagram is sorted already
+        letters = letters.map(lambda text: "".join(sorted(text)))
+    keys[PERSON] = pd.DataFrame({"anagram": letters})
     person = keys[PERSON]["anagram"].to_numpy(dtype=object).copy()
     if len(names) == 1:  # a one-word name (a bare surname from 王总) names nobody in particular
         person[keys[names[0]]["only_word"].to_numpy(dtype=object) != ""] = ""

@@ -105,7 +105,21 @@ def _cap(word: str) -> str:
     return head + lowered
 
 
+#: Text of Han characters only (most names): one regular expression instead of
+#: a Python loop per character (``_script``, ``_keep_name_chars``). ``_HAN_ONLY``
+#: is ``_is_han``'s first range; ``_HAN_LETTERS`` its ranges that hold letters
+#: only (CJK ideographs: category Lo), not the Yijing symbols U+4DC0–U+4DFF.
+_HAN_ONLY = re.compile(r"[\u3400-\u9fff]+")
+_HAN_LETTERS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
 def _script(text: str) -> str:
+    if _HAN_ONLY.fullmatch(text):
+        return "han"
+    return _script_by_char(text)
+
+
+def _script_by_char(text: str) -> str:
     han = any(_is_han(ch) for ch in text)
     other = any(ch.isalpha() and not _is_han(ch) for ch in text)
     if han and other:
@@ -118,6 +132,12 @@ def _script(text: str) -> str:
 def _keep_name_chars(text: str) -> str:
     """Drop emoji, symbols, digits and punctuation; keep letters, Han, spaces,
     ``·`` (minority/foreign names) and word-internal ``-``/``'`` (Jean-Pierre, O'Neil)."""
+    if _HAN_LETTERS.fullmatch(text) and text.isalpha():  # all kept as they are
+        return text
+    return _keep_name_chars_by_char(text)
+
+
+def _keep_name_chars_by_char(text: str) -> str:
     out: list[str] = []
     for i, ch in enumerate(text):
         if ch.isalpha() and unicodedata.category(ch) != "Lm" or ch == "·":
