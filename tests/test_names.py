@@ -205,8 +205,12 @@ def test_the_han_only_shortcuts_give_what_the_character_loops_give() -> None:
     must say what their loops over the characters say."""
     import random
 
-    from validators.names import (_keep_name_chars, _keep_name_chars_by_char, _script,
-                                  _script_by_char)
+    from validators.names import (
+        _keep_name_chars,
+        _keep_name_chars_by_char,
+        _script,
+        _script_by_char,
+    )
 
     edges = [0x33FF, 0x3400, 0x4DBF, 0x4DC0, 0x4DFF, 0x4E00, 0x9FA5, 0x9FFF, 0xA000, 0xF900,
              0x20000, 0x3134F, 0x4E2D]
