@@ -220,9 +220,9 @@ def _normalise_all(columns: dict[str, pd.Series], specs: Sequence[FieldSpec],
             or "fork" not in multiprocessing.get_all_start_methods()):
         return {column: _normalise_one(raw, kind, sep) for column, raw, kind, sep in jobs}
     jobs.sort(key=lambda job: -distinct[job[0]])  # longest first: the pool balances the rest
-    # The parsers' tables (pypinyin's 0.2 s, cpca's 0.1 s) are loaded by the
-    # worker whose field needs them, while the other worker parses: loading
-    # them all here first made every worker wait for every table.
+    # The parsers' tables (pypinyin's take 0.2 s) are loaded by the worker
+    # whose field needs them, while the other worker parses: loading them all
+    # here first made every worker wait for every table.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
         futures = {column: pool.submit(_normalise_one, raw, kind, sep)
