@@ -132,18 +132,11 @@ def block_pairs(
     per_rule: dict[str, int] = {}
     skipped: dict[str, int] = {}
     for number, rule in enumerate(rules):
-        key, record = rule_keys(rule, keys)
-        frame = pd.DataFrame({"key": key, "pos": record})
-        frame = frame[frame["key"] != ""].drop_duplicates()
-        sizes = frame.groupby("key")["pos"].transform("size")
-        skipped[rule.name] = int(frame.loc[sizes > max_block_size, "key"].nunique())
-        frame = frame[(sizes > 1) & (sizes <= max_block_size)]
-        joined = frame.merge(frame, on="key", suffixes=("_l", "_r"))
-        left, right = joined["pos_l"].to_numpy(), joined["pos_r"].to_numpy()
-        keep = left < right
+        left, right, skipped[rule.name] = _rule_pairs(*rule_keys(rule, keys), n, max_block_size)
         if dataset is not None:
-            keep &= dataset[left] != dataset[right]
-        code = left[keep].astype(np.int64) * n + right[keep]
+            keep = dataset[left] != dataset[right]
+            left, right = left[keep], right[keep]
+        code = left * n + right
         per_rule[rule.name] = len(code)
         codes.append(code)
         bits.append(np.full(len(code), 1 << number, dtype=np.int64))
@@ -156,6 +149,27 @@ def block_pairs(
     mask = np.bitwise_or.reduceat(bit, starts) if len(code) else bit
     pairs = pd.DataFrame({"left": unique // n, "right": unique % n, "rules": mask})
     return Candidates(pairs, rules, per_rule, skipped)
+
+
+def _rule_pairs(key: np.ndarray, record: np.ndarray, n: int,
+                max_block_size: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Every pair of distinct records (left < right) that share a non-empty
+    ``key`` in a block of at most ``max_block_size`` records, and how many
+    blocks were larger. On integer codes, with no self-join of frames: the
+    records of a block are sorted, so each pairs with those after it."""
+    present = key != ""
+    block, _ = pd.factorize(key[present])
+    members = np.unique(block.astype(np.int64) * n + record[present])  # by block, then record
+    block, record = members // n, members % n
+    sizes = np.bincount(block) if len(block) else np.zeros(0, dtype=np.int64)
+    skipped = int((sizes > max_block_size).sum())
+    keep = ((sizes > 1) & (sizes <= max_block_size))[block]
+    block, record = block[keep], record[keep]
+    ends = np.cumsum(np.bincount(block, minlength=len(sizes)))[block]  # one past its block's last
+    partners = ends - np.arange(len(block)) - 1  # members after it in its block
+    first = np.repeat(np.arange(len(block)), partners)
+    offset = np.arange(len(first)) - np.repeat(np.cumsum(partners) - partners, partners)
+    return record[first], record[first + 1 + offset], skipped
 
 
 def rule_names(mask: int, rules: tuple[BlockingRule, ...]) -> str:

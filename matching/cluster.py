@@ -187,7 +187,8 @@ def _facts(contacts: pd.DataFrame) -> dict[str, list[str | set[str] | None]]:
         values = contacts[fact] if fact in contacts.columns else pd.Series([None] * len(contacts))
         if fact == "id_card" and "id_card_valid" in contacts.columns:
             values = values.where(contacts["id_card_valid"].fillna(False).astype(bool))
-        facts[fact] = [v if isinstance(v, str) and v else None for v in values]
+        # ``tolist``: iterating a string Series fetches each element through pandas.
+        facts[fact] = [v if isinstance(v, str) and v else None for v in values.tolist()]
     return facts
 
 

@@ -134,17 +134,26 @@ def compare(prepared: Prepared, left: np.ndarray, right: np.ndarray):
     return np.column_stack(codes).astype(np.int8), rows
 
 
+def random_pair_codes(prepared: Prepared, settings: EngineSettings) -> np.ndarray:
+    """Level codes of the seeded random pairs u is estimated from (``fit_model``;
+    apart so a caller can compute them while it blocks, see ``engine``)."""
+    sample_left, sample_right = sample_pairs(prepared.n, prepared.dataset,
+                                             settings.u_sample_pairs, settings.seed)
+    return compare(prepared, sample_left, sample_right)[0]
+
+
 def fit_model(prepared: Prepared, candidates: Candidates, settings: EngineSettings,
-              codes: np.ndarray | None = None) -> ModelParameters:
+              codes: np.ndarray | None = None,
+              sample_codes: np.ndarray | None = None) -> ModelParameters:
     """m by EM per blocking rule, u from seeded random pairs, λ and the prior
-    (``train``); ``codes``: the candidates' level codes when already computed."""
+    (``train``); ``codes``: the candidates' level codes and ``sample_codes``:
+    ``random_pair_codes``, when already computed."""
     specs = prepared.specs
     pairs = candidates.pairs
     if codes is None:
         codes, _ = compare(prepared, pairs["left"].to_numpy(), pairs["right"].to_numpy())
-    sample_left, sample_right = sample_pairs(prepared.n, prepared.dataset,
-                                             settings.u_sample_pairs, settings.seed)
-    sample_codes, _ = compare(prepared, sample_left, sample_right)
+    if sample_codes is None:
+        sample_codes = random_pair_codes(prepared, settings)
     trained = train(codes, pairs["rules"].to_numpy(), rule_fields(candidates.rules, specs),
                     sample_codes, [len(s.level_names) for s in specs],
                     [initial_m(s) for s in specs], prepared.total_pairs, settings,

@@ -106,6 +106,7 @@ def sample_pairs(
 def estimate_u(
     codes: np.ndarray, level_counts: list[int], non_match: np.ndarray | None = None,
     reference: list[np.ndarray] | None = None, reference_pairs: float = 0.0,
+    rows: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """u per field from the random pairs' level codes (pairs × fields).
     ``non_match`` (a probability per pair) discounts the random pairs that are
@@ -113,8 +114,11 @@ def estimate_u(
     to make a shared phone look like chance. ``reference`` u (``reference_u``)
     is added as ``reference_pairs`` pairs' worth of prior counts (a Dirichlet
     prior); without it a level never seen among random pairs gets half a pair,
-    so no weight is infinite."""
+    so no weight is infinite. ``rows``: how many pairs each row of ``codes``
+    stands for (distinct level patterns with their counts; default one each)."""
     weight = np.ones(len(codes)) if non_match is None else non_match
+    if rows is not None:
+        weight = weight * rows
     out = []
     for f, k in enumerate(level_counts):
         column = codes[:, f]

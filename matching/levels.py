@@ -6,7 +6,8 @@ is ``different``; a pair with a missing side is ``null`` (code -1, weight 0).
 Each test only sees the pairs that no earlier level has taken, and string
 similarities go through ``rapidfuzz.process.cpdist`` (C++, all cores): there is
 no Python loop per pair, except for ``pinyin_equal`` on the distinct pairs whose
-letters are already anagrams of each other.
+letters are already anagrams of each other and a substring test (``contains``)
+on each distinct pair of values.
 """
 
 from __future__ import annotations
@@ -92,14 +93,15 @@ def _pinyin(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     out = _equal(a, b, "anagram")
     at = np.flatnonzero(out)
     if len(at):
-        out[at] = _spellings_equal(_spelling(a)[at], _spelling(b)[at])
+        out[at] = _spellings_equal(_spelling(a, at), _spelling(b, at))
     return out
 
 
-def _spelling(rows: Columns) -> np.ndarray:
-    """What ``_pinyin`` compares of each record: its pinyin, else its value."""
-    pinyin = rows["pinyin"]
-    return np.where(pinyin.astype(bool), pinyin, rows["value"])  # ``pinyin or value``
+def _spelling(rows: _Rows, at: np.ndarray) -> np.ndarray:
+    """What ``_pinyin`` compares of the records of some pairs (``at``, not every
+    pair's): the pinyin, else the value."""
+    pinyin = rows.some("pinyin", at)
+    return np.where(pinyin.astype(bool), pinyin, rows.some("value", at))  # ``pinyin or value``
 
 
 def _spellings_equal(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -143,13 +145,17 @@ def _edit_distance(a: Columns, b: Columns, threshold: float) -> np.ndarray:
     return _scores(a, b, "osa", OSA.distance) <= limit
 
 
-def _part_of_name(a: Columns, b: Columns, threshold: float) -> np.ndarray:
+def _part_of_name(a: _Rows, b: _Rows, threshold: float) -> np.ndarray:
     """A one-word name that is the first or last word of the other: a bare
     surname (梁 / 梁一斌, 苏 / Jinghui Su) or a name typed half."""
 
-    def part(x: Columns, y: Columns) -> np.ndarray:
-        word = x["only_word"]
-        return (word != "") & ((word == y["first_word"]) | (word == y["last_word"]))
+    def part(x: _Rows, y: _Rows) -> np.ndarray:
+        # Strings are compared only where a one-word name is (few pairs).
+        out = np.zeros(len(x.index), dtype=bool)
+        one = np.flatnonzero(x["#only_word"] >= 0)
+        word = x.some("only_word", one)
+        out[one] = (word == y.some("first_word", one)) | (word == y.some("last_word", one))
+        return out
 
     return part(a, b) | part(b, a)
 
@@ -165,9 +171,30 @@ def _initials(a: Columns, b: Columns, threshold: float) -> np.ndarray:
 
 
 def _contains(a: Columns, b: Columns, threshold: float) -> np.ndarray:
-    """One value inside the other (华为 / 华为技术), at least two characters."""
+    """One value inside the other (华为 / 华为技术), at least two characters.
+
+    A substring test on each distinct pair of values: it is exactly
+    ``fuzz.partial_ratio == 100`` (an alignment scores 100 only where the
+    shorter value appears whole in the longer), which computed every
+    alignment's score for every pair and was the dearest test of a run;
+    a few companies make most of the pairs, so distinct pairs are few."""
     shorter = np.minimum(a["len:value"], b["len:value"])
-    return (_similar(a["value"], b["value"], fuzz.partial_ratio) >= 100.0) & (shorter >= 2)
+    first, group = _distinct_pairs(a, b)
+    inside = np.fromiter((x in y or y in x for x, y in zip(a["value"][first], b["value"][first])),
+                         dtype=bool, count=len(first))
+    return inside[group] & (shorter >= 2)
+
+
+def _distinct_pairs(a: Columns, b: Columns) -> tuple[np.ndarray, np.ndarray]:
+    """The first pair of each distinct (left value, right value) and each
+    pair's number among them, from the values' integer codes."""
+    x, y = a["#value"].astype(np.int64), b["#value"].astype(np.int64)
+    if len(x) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    group, uniques = pd.factorize(x * (int(max(x.max(), y.max())) + 2) + (y + 1))
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[group[::-1]] = np.arange(len(group) - 1, -1, -1)
+    return first, group
 
 
 def _local_part(a: Columns, b: Columns, threshold: float) -> np.ndarray:
@@ -257,6 +284,12 @@ class _Rows(dict):
     def get(self, key: str, default=None):  # type: ignore[override]
         return self[key] if key in self.columns.keys() else default
 
+    def some(self, key: str, positions: np.ndarray) -> np.ndarray:
+        """``self[key][positions]`` without taking the key for every pair."""
+        if key in self:
+            return self[key][positions]
+        return self.columns[key][self.index[positions]]
+
 
 def level_codes(
     spec: FieldSpec, values: pd.DataFrame, left: np.ndarray, right: np.ndarray
@@ -268,8 +301,8 @@ def level_codes(
                         if not key.startswith("_")})
     levels = spec.levels
     codes = np.full(len(left), NULL_CODE, dtype=np.int8)
-    value = columns["value"]
-    open_ = np.flatnonzero((value[left] != "") & (value[right] != ""))
+    present = columns["#value"] >= 0  # integer codes: no string compared per pair
+    open_ = np.flatnonzero(present[left] & present[right])
     codes[open_] = len(levels)  # "different" until a level claims the pair
     memo: dict[str, np.ndarray] = {}
     for code, level in enumerate(levels):

@@ -33,6 +33,7 @@ customer's own duplicates do not make their name look common.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,13 +104,17 @@ def name_frequencies(values: pd.Series, entity: np.ndarray) -> NameFrequencies:
     parts = [name_parts(v) for v in distinct]
     per_row = pd.Series(parts, index=distinct, dtype=object) \
         .reindex(frame["value"].to_numpy()).explode()
-    share = per_row.dropna().value_counts() / max(total, 1)
-    by_parts = np.array([float(np.prod([share[p] for p in ps])) if ps else np.nan
-                         for ps in parts])
-    by_parts = pd.Series(by_parts, index=distinct, dtype=float)
-    raw = pd.Series(values.to_numpy(dtype=object))
-    return NameFrequencies(raw.map(holders).fillna(0).to_numpy(dtype=float),
-                           raw.map(by_parts).to_numpy(dtype=float), total)
+    # A plain dict: a Series lookup per part costs ~10 µs, and there are two
+    # per distinct name.
+    share = (per_row.dropna().value_counts() / max(total, 1)).to_dict()
+    by_parts = np.array([math.prod(share[p] for p in ps) if ps else np.nan for ps in parts],
+                        dtype=float)
+    # Each row's name as a position in ``distinct`` (-1: no name), instead of
+    # two Series.map over every row.
+    position = holders.index.get_indexer(values.to_numpy(dtype=object))
+    known = position >= 0
+    return NameFrequencies(np.where(known, holders.to_numpy(dtype=float)[position], 0.0),
+                           np.where(known, by_parts[position], np.nan), total)
 
 
 def pair_name_frequencies(values: pd.Series, entity: np.ndarray, left: np.ndarray,

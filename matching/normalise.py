@@ -46,6 +46,7 @@ def name_keys(value: str, pinyin: str) -> dict[str, object]:
     """The name kind's keys from a parsed name's match key and pinyin."""
     spelled = pinyin or value
     tokens = spelled.split()
+    letters = _letters(spelled)
     return {
         "value": value,
         "pinyin": pinyin,
@@ -53,10 +54,10 @@ def name_keys(value: str, pinyin: str) -> dict[str, object]:
         "last_word": tokens[-1] if len(tokens) > 1 else "",
         "only_word": tokens[0] if len(tokens) == 1 else "",
         # Order- and space-blind: "wang xiao ming" / "Xiaoming Wang" / 王小明.
-        "anagram": "".join(sorted(_letters(spelled))),
+        "anagram": "".join(sorted(letters)),
         "initials": "".join(sorted(t[0] for t in tokens)) if tokens else "",
-        "first3": _letters(spelled)[:3],
-        "initial": _letters(spelled)[:1],
+        "first3": letters[:3],
+        "initial": letters[:1],
     }
 
 
@@ -219,11 +220,9 @@ def _normalise_all(columns: dict[str, pd.Series], specs: Sequence[FieldSpec],
             or "fork" not in multiprocessing.get_all_start_methods()):
         return {column: _normalise_one(raw, kind, sep) for column, raw, kind, sep in jobs}
     jobs.sort(key=lambda job: -distinct[job[0]])  # longest first: the pool balances the rest
-    # Warm the parsers here first: pypinyin and phonenumbers load their tables on
-    # first use, and a forked worker inherits what this process has loaded
-    # instead of each loading it again.
-    for _, raw, kind, sep in jobs:
-        _normalise_one(raw.head(20), kind, sep)
+    # The parsers' tables (pypinyin's take 0.2 s) are loaded by the worker
+    # whose field needs them, while the other worker parses: loading them all
+    # here first made every worker wait for every table.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
         futures = {column: pool.submit(_normalise_one, raw, kind, sep)
@@ -251,7 +250,9 @@ def normalise_fields(
     letters = keys[names[0]]["anagram"]
     for column in names[1:]:
         letters = letters + keys[column]["anagram"]
-    keys[PERSON] = pd.DataFrame({"anagram": letters.map(lambda text: "".join(sorted(text)))})
+    if len(names) > 1:  # one field's anagram is sorted already
+        letters = letters.map(lambda text: "".join(sorted(text)))
+    keys[PERSON] = pd.DataFrame({"anagram": letters})
     person = keys[PERSON]["anagram"].to_numpy(dtype=object).copy()
     if len(names) == 1:  # a one-word name (a bare surname from 王总) names nobody in particular
         person[keys[names[0]]["only_word"].to_numpy(dtype=object) != ""] = ""

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from .engine_settings import EngineSettings
 from .levels import TF_KEYS
@@ -142,9 +140,23 @@ def rows_of(rows: list[np.ndarray], part: slice) -> list[np.ndarray]:
 
 def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Connected components of the matched pairs: a rough grouping into
-    entities, good enough to count a value once per entity for term frequencies."""
-    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
+    entities, good enough to count a value once per entity for term frequencies.
+    Only the grouping is used, not the labels (each is the smallest record of
+    its component). In numpy (hooking and pointer jumping, a few rounds) because
+    importing ``scipy.sparse.csgraph`` alone takes about 0.2 s of a CSV run."""
+    label = np.arange(n, dtype=np.int64)
+    while True:
+        a, b = label[left], label[right]
+        if np.array_equal(a, b):
+            return label
+        low = np.minimum(a, b)
+        np.minimum.at(label, a, low)  # hook each root under the smaller one
+        np.minimum.at(label, b, low)
+        while True:  # point every record at its root
+            up = label[label]
+            if np.array_equal(up, label):
+                break
+            label = up
 
 
 def capped_pairs(specs, codes: np.ndarray, weights: dict[str, np.ndarray],

@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 PROG = "customer-master"
 DESCRIPTION = "Customer master data on Dagster: source exports in, golden customers out."
@@ -22,7 +23,10 @@ DESCRIPTION = "Customer master data on Dagster: source exports in, golden custom
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if words[:1] == ["match"]:
-        return _match_only(words)
+        code = _match_only(words)
+        if argv is None:  # the command line itself, not a caller in Python
+            _exit_without_teardown(code)
+        return code
     parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -65,6 +69,20 @@ def _match_only(words: list[str]) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
     add_match_parser(parser.add_subparsers(dest="command", required=True))
     return run_match(parser.parse_args(words))
+
+
+def _exit_without_teardown(code: int) -> NoReturn:
+    """End a command-line ``match`` at once. The interpreter's teardown frees
+    every object of every module (pandas, numpy, the parsers' tables) one by
+    one: 0.1 s of a 2.5 s run, for nothing, as the process is ending anyway.
+    Nothing is left that needs it: the clusters file is written and closed,
+    the worker processes are joined; only the standard streams are flushed."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed or broken pipe: nothing to save
+            pass
+    os._exit(code)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

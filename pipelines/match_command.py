@@ -75,7 +75,8 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> None:
                        help="probability at or above which a pair goes to review")
     match.add_argument("--workers", type=int, default=0,
                        help="processes to normalise the fields in (default: every core this "
-                       "process may use); the result is the same for any number")
+                       "process may use; above one, the random pairs for u are also compared "
+                       "in a second process); the result is the same for any number")
 
 
 def _progress(message: str) -> None:

@@ -66,3 +66,12 @@ def test_normalise_company_idempotent(raw: str) -> None:
 @pytest.mark.parametrize("raw", ["無", "暫無"])
 def test_traditional_null_markers(raw: str) -> None:
     assert normalise_company(raw) == CompanyResult(None, None)
+
+
+def test_the_bundled_region_names_are_cpcas() -> None:
+    """``validators.region_names`` is cpca's table, bundled to spare importing
+    cpca in every process that normalises a company: the two must agree."""
+    from validators.companies import regions_from_cpca
+    from validators.region_names import REGION_NAMES
+
+    assert REGION_NAMES == regions_from_cpca()

@@ -89,3 +89,25 @@ def test_settings_round_trip_through_json_and_reject_unknown_keys() -> None:
         EngineSettings.from_json('{"match_prob": 0.9}')
     with pytest.raises(ValueError):
         EngineSettings(match_probability=0.4, review_probability=0.5)
+
+
+def test_preliminary_components_group_records_as_scipy_does() -> None:
+    """The term-frequency step's connected components (numpy, to spare the
+    scipy import) give scipy's grouping, chains and repeated edges included."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from matching.weighing import components
+
+    rng = np.random.default_rng(7)
+    for trial in range(60):
+        n = int(rng.integers(1, 400))
+        left, right = rng.integers(0, n, 2 * n), rng.integers(0, n, 2 * n)
+        if trial % 3 == 0:  # one long chain, numbered against the hooking order
+            left = np.arange(n - 1)[::-1]
+            right = left + 1
+        graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
+        expected = connected_components(graph, directed=False)[1]
+        records = pd.Series(np.arange(n))
+        assert same_partition(records, pd.Series(components(n, left, right)),
+                              pd.Series(expected))

@@ -149,3 +149,29 @@ def test_pinyin_level_agrees_with_pinyin_equal_pair_by_pair() -> None:
     expected = np.array([pinyin_equal(a, b) for a, b in zip(x, y)], dtype=bool)
     assert expected.any() and not expected.all()
     assert (_spellings_equal(x, y) == expected).all()
+
+
+def test_contains_is_rapidfuzz_partial_ratio_of_100() -> None:
+    """The ``contains`` level tests substrings directly; it must hold exactly
+    where ``fuzz.partial_ratio`` reaches 100 (what it used to compute), for
+    short and long values and repeated pairs alike."""
+    from rapidfuzz import fuzz
+
+    from matching.levels import TESTS, _Records, _Rows
+
+    rng = np.random.default_rng(11)
+    alphabet = list("华为技术有限公司ab 1")
+    words = ["".join(rng.choice(alphabet, int(rng.integers(1, 80)))) for _ in range(300)]
+    words += [w[int(rng.integers(0, len(w))):][:int(rng.integers(1, 6))] or "x" for w in words]
+    values = np.array(words, dtype=object)
+    left = rng.integers(0, len(values), 5000)
+    right = np.where(rng.random(5000) < 0.5, (left + len(words) // 2) % len(values),
+                     rng.integers(0, len(values), 5000))
+    columns = _Records({"value": values})
+    pairs = np.arange(len(left))
+    held = TESTS["contains"](_Rows(columns, left, pairs, len(left), {}),
+                             _Rows(columns, right, pairs, len(left), {}), 0.0)
+    expected = [fuzz.partial_ratio(values[i], values[j]) >= 100.0
+                and min(len(values[i]), len(values[j])) >= 2 for i, j in zip(left, right)]
+    assert held.tolist() == expected
+    assert held.any() and not held.all()

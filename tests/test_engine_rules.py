@@ -163,3 +163,71 @@ def test_normalising_in_worker_processes_gives_the_same_keys(monkeypatch) -> Non
     assert serial.keys() == forked.keys()
     for column, frame in serial.items():
         pd.testing.assert_frame_equal(frame, forked[column])
+
+
+def test_a_background_child_gives_what_this_process_gives() -> None:
+    """The random pairs for u are compared in a forked child by the CLI
+    (``matching.background``): same value, errors raised in the caller."""
+    from matching.background import Background
+
+    data = np.arange(1000)
+    with Background(lambda: np.cumsum(data), enabled=True) as child:
+        assert child._process is not None
+        assert child.result().tolist() == np.cumsum(data).tolist()
+    with Background(lambda: np.cumsum(data), enabled=False) as here:
+        assert here._process is None
+        assert here.result().tolist() == np.cumsum(data).tolist()
+    with Background(lambda: int("not a number"), enabled=True) as failing:
+        with pytest.raises(ValueError):
+            failing.result()
+    with Background(lambda: sum(range(10**9)), enabled=True) as abandoned:
+        pass  # the caller failed before asking: the child is stopped, not waited for
+    assert abandoned._process is None
+
+
+def test_link_records_gives_the_same_result_with_workers(monkeypatch) -> None:
+    """Forked normalising and the background comparison change no score."""
+    import matching.engine as engine
+    import matching.normalise as normalise
+
+    monkeypatch.setattr(normalise, "PARALLEL_MIN_VALUES", 0)
+    monkeypatch.setattr(engine, "BACKGROUND_MIN_PAIRS", 0)
+    rng = np.random.default_rng(5)
+    names = ["王小明", "Wang Xiaoming", "李娜", "張偉", "张伟", "刘洋", "陈静", "Li Na"]
+    frame = pd.DataFrame({
+        "id": [f"r{i}" for i in range(300)],
+        "name": rng.choice(names, 300),
+        "phone": [f"1391234{n:04d}" for n in rng.integers(0, 60, 300)],
+        "birth": rng.choice(["1990-01-02", "1985-05-06", "1990-02-01", None], 300),
+    })
+    specs = [FieldSpec("name", "name"), FieldSpec("phone", "phone"), FieldSpec("birth", "date")]
+    settings = EngineSettings(u_sample_pairs=5_000)
+    serial = link_records([frame], specs, settings, id_column="id", workers=1)
+    forked = link_records([frame], specs, settings, id_column="id", workers=2)
+    pd.testing.assert_frame_equal(serial.clusters, forked.clusters)
+    pd.testing.assert_frame_equal(serial.pairs, forked.pairs)
+    assert serial.parameters == forked.parameters
+
+
+def test_block_pairs_are_the_self_join_of_each_block() -> None:
+    """``candidates._rule_pairs`` (integer codes, no frame merge) gives every
+    pair of distinct records sharing a key in a block of acceptable size:
+    what a self-join of the (key, record) rows gives, repeated rows included."""
+    from itertools import combinations
+
+    from matching.candidates import _rule_pairs
+
+    rng = np.random.default_rng(3)
+    for limit in (1, 2, 4, 100):
+        keys = rng.choice(np.array(["", "a", "b", "c", "d", "e"], dtype=object), 200)
+        records = rng.integers(0, 60, 200)  # list-valued: a record may repeat a key
+        left, right, skipped = _rule_pairs(keys, records, 60, limit)
+        blocks: dict[str, set[int]] = {}
+        for key, record in zip(keys, records):
+            if key:
+                blocks.setdefault(key, set()).add(int(record))
+        # A pair sharing two keys comes once per key (``block_pairs`` merges them).
+        expected = [pair for members in blocks.values() if len(members) <= limit
+                    for pair in combinations(sorted(members), 2)]
+        assert sorted(zip(left.tolist(), right.tolist())) == sorted(expected)
+        assert skipped == sum(len(members) > limit for members in blocks.values())

@@ -110,3 +110,26 @@ def test_the_engine_and_the_command_import_no_dagster() -> None:
             "print(sorted(m for m in ('dagster', 'great_expectations') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_command_line_ends_with_its_output_written(tmp_path: Path) -> None:
+    """From the command line ``match`` ends without the interpreter's teardown
+    (``cli._exit_without_teardown``): the clusters file, the progress lines and
+    the exit code must all still be there."""
+    import subprocess
+    import sys
+
+    frame = dedupe_frame()
+    frame.drop(columns="person").to_csv(tmp_path / "in.csv", index=False)
+    out = tmp_path / "clusters.csv"
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "match", str(tmp_path / "in.csv"),
+                           "--id-column", "id", *field_args(), "--out", str(out)],
+                          cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "[match] wrote" in done.stderr
+    assert len(pd.read_csv(out, dtype=str)) == len(frame)
+    wrong = subprocess.run([sys.executable, "-m", "pipelines.cli", "match", str(tmp_path / "no.csv"),
+                            "--id-column", "id", *field_args(), "--out", str(out)],
+                           cwd=root, capture_output=True, text=True, timeout=120)
+    assert wrong.returncode == 2 and "no such file" in wrong.stderr

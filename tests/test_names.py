@@ -178,3 +178,47 @@ def test_parse_name_regressions_are_idempotent(raw: str, name: str | None) -> No
     assert result.name == name
     if name is not None:
         assert parse_name(name).name == name
+
+
+def test_pinyin_with_remembered_segments_is_pypinyins_lazy_pinyin() -> None:
+    """``names._pinyin`` remembers each segment's syllables; it must give what
+    ``pypinyin.lazy_pinyin`` gives, phrases and heteronyms included, the
+    second time as the first, and a caller changing its list changes nothing."""
+    from pypinyin import Style, lazy_pinyin
+
+    from validators.names import _pinyin
+
+    texts = ["王小明", "重庆", "长孙无忌", "单于", "曾经", "银行行长", "音乐", "乐乐", "Lily王",
+             "朝阳区", "欧阳娜娜", "张 伟", "快乐每一天", "覃", "会计", "尉迟恭", "张伟", "蔡徐坤"]
+    for _ in range(2):
+        for text in texts:
+            for errors in ("ignore", "default"):
+                assert _pinyin(text, errors) == lazy_pinyin(text, style=Style.NORMAL, errors=errors)
+    _pinyin("重庆", "ignore").append("changed")
+    assert _pinyin("重庆", "ignore") == lazy_pinyin("重庆", style=Style.NORMAL) == ["chong", "qing"]
+
+
+def test_the_han_only_shortcuts_give_what_the_character_loops_give() -> None:
+    """``_script`` and ``_keep_name_chars`` answer a text of Han characters
+    with one regular expression; at and around every edge of those ranges
+    (Yijing symbols, compatibility ideographs, unassigned code points) they
+    must say what their loops over the characters say."""
+    import random
+
+    from validators.names import (
+        _keep_name_chars,
+        _keep_name_chars_by_char,
+        _script,
+        _script_by_char,
+    )
+
+    edges = [0x33FF, 0x3400, 0x4DBF, 0x4DC0, 0x4DFF, 0x4E00, 0x9FA5, 0x9FFF, 0xA000, 0xF900,
+             0x20000, 0x3134F, 0x4E2D]
+    alphabet = [chr(c) for c in edges] + list("张伟·- 'aZ1!")
+    rng = random.Random(4)
+    texts = [chr(c) * 2 for c in edges] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+    texts += [chr(c) for c in range(0x3400, 0xA000, 7)]
+    for text in texts:
+        assert _script(text) == _script_by_char(text), ascii(text)
+        assert _keep_name_chars(text) == _keep_name_chars_by_char(text), ascii(text)

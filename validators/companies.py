@@ -13,7 +13,8 @@ Decisions:
   分公司/总公司 (with the region in front of 分公司, so a branch keys like its
   parent), and trailing English tokens co, ltd, limited, inc, incorporated,
   corp, corporation, llc, gmbh, company, plc, pte, group.
-* Leading province/city names (official or short form, from cpca's adcode table)
+* Leading province/city names (official or short form, from cpca's adcode table,
+  bundled in ``validators.region_names``)
   are removed only when at least four characters remain, so region-branded names
   keep their region: 北京银行 and 上海银行 must not both become 银行.
 * Parenthesised groups whose content is a region or 中国 are removed; other
@@ -58,11 +59,10 @@ _MIN_REMAINDER = 4
 _COUNTRY = frozenset({"中国", "中华人民共和国"})
 
 
-@lru_cache(maxsize=1)
-def _regions() -> tuple[frozenset[str], tuple[int, ...]]:
-    """Province and prefecture-level names, official and short (上海市/上海).
-    Returns (the names, their distinct lengths longest first) for fast
-    prefix/suffix lookups."""
+def regions_from_cpca() -> frozenset[str]:
+    """Province and prefecture-level names, official and short (上海市/上海),
+    from cpca's adcode table: how ``validators.region_names`` was made (a test
+    keeps the two equal, so a cpca upgrade that changes them is noticed)."""
     import cpca
 
     names: set[str] = {"中国", "中华人民共和国"}
@@ -73,8 +73,19 @@ def _regions() -> tuple[frozenset[str], tuple[int, ...]]:
         short = _REGION_SUFFIX.sub("", info.name)
         if len(short) >= 2:
             names.add(short)
-    lengths = tuple(sorted({len(n) for n in names}, reverse=True))
-    return frozenset(names), lengths
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def _regions() -> tuple[frozenset[str], tuple[int, ...]]:
+    """``regions_from_cpca``'s names, read from the bundled table (importing
+    cpca, which imports pkg_resources, and walking its table took 0.1 s of every
+    process that normalises a company), and their distinct lengths longest
+    first for fast prefix/suffix lookups."""
+    from validators.region_names import REGION_NAMES
+
+    lengths = tuple(sorted({len(n) for n in REGION_NAMES}, reverse=True))
+    return REGION_NAMES, lengths
 
 
 def _region_prefix(key: str) -> int:
