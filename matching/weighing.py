@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .engine_settings import EngineSettings
+from .estimate import term_frequencies
 from .levels import TF_KEYS
 from .name_frequency import NameFrequencies, name_frequencies
 from .normalise import owners
@@ -56,8 +57,6 @@ def frequency_tables(prepared, settings: EngineSettings, entity: np.ndarray) -> 
     ``entity`` (a customer's own duplicates do not make their phone look
     common); a full name's by ``name_frequency`` when
     ``settings.name_frequency_from_parts``."""
-    from .estimate import term_frequencies
-
     tables: Frequencies = {}
     for f, spec in enumerate(prepared.specs):
         for number, level in enumerate(spec.levels):
