@@ -41,6 +41,24 @@ def test_every_mobile_prefix_parses_as_the_full_parse_does() -> None:
     assert shortcut > 5000  # the shortcut really is taken for most of them
 
 
+def _placeholder_by_parse(text: str) -> bool:
+    """``is_placeholder_phone`` the full way: with the plain-mobile shortcut off."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(phones, "_plain_national", lambda main, region: None)
+        return phones.is_placeholder_phone(text)
+
+
+def test_placeholder_verdict_agrees_with_the_full_parse() -> None:
+    texts = [t for digits in _numbers() for t in (digits, "+86" + digits, f"0086 {digits}", f"+86-{digits[:3]}-{digits[3:]}")]
+    texts += ["13800138000", "+8613800138000", "18888888888", "+8612345678901", "13012345678"]
+    flagged = 0
+    for text in texts:
+        expected = _placeholder_by_parse(text)
+        assert phones.is_placeholder_phone(text) == expected, text
+        flagged += expected
+    assert flagged > 20  # placeholders really are among them (counting runs, repeated digits)
+
+
 def test_e164_validity_agrees_with_phonenumbers() -> None:
     for digits in _numbers():
         e164 = "+86" + digits

@@ -114,6 +114,11 @@ def is_placeholder_phone(e164_or_digits: str) -> bool:
     digits = _NON_DIGIT.sub("", text)
     if not digits:
         return False
+    national = _plain_national(text, "CN")
+    if national is not None and PLAIN_MOBILE.fullmatch(national):
+        # A plain Chinese mobile: its national significant number is these 11
+        # digits, as a parse would give (validators.cn_mobile), without the parse.
+        return _is_placeholder_nsn(national)
     number = _try_parse(text, "CN")
     nsn = phonenumbers.national_significant_number(number) if number else (digits.lstrip("0") or "0")
     return _is_placeholder_nsn(nsn)
