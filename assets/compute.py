@@ -97,6 +97,19 @@ class ComputeEngine(dg.ConfigurableResource):
         workers = len(self.client().scheduler_info().get("workers", {}))
         return f"dask ({workers} workers)"
 
+    def beside(self) -> bool:
+        """Whether a step may fork one process to compute part of its own work
+        beside it (``matching.background``): when a core is free for it
+        (``local_workers`` ≥ 1, the default on a machine with two or more).
+
+        Forking is safe here: a run's step executes on the process's main
+        thread, and the only other threads a run has (a progress bar's monitor,
+        a benchmark's memory sampler) hold no lock the child needs; the child
+        computes on data it inherited, sends its result through a pipe and exits
+        without running the parent's exit handlers."""
+        workers = self.local_workers
+        return (_cores() - 1 if workers is None else workers) >= 1
+
     # --- the two shapes of work ---------------------------------------------------
 
     def distinct_mapper(self) -> Mapper:

@@ -8,14 +8,13 @@ the main fields flattened; cells neutralised against formula injection), then
 logs the export so the next one starts after it.
 """
 
+import codecs
 import csv
 import io
 import json
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +22,7 @@ import sqlalchemy as sa
 
 from validators.text import neutralise_formula
 
+from .export_scan import FACETS, Spools, spool_customers
 from .store.schema import crm_changes, crm_export_log, ensure_schema, metadata
 from .timestamps import now_iso
 
@@ -44,9 +44,12 @@ class ExportResult:
     to_change_id: int
 
 
-def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None) -> ExportResult:
+def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None,
+                   beside: bool = False) -> ExportResult:
     """Write the changes after the last export (or ``since`` a run id or an ISO
-    time) to a new folder under ``out_dir``; nothing is written when there are none."""
+    time) to a new folder under ``out_dir``; nothing is written when there are none.
+    ``beside``: a full export may share its work with one forked process (the
+    caller knows whether forking is safe and a core is free; ``export_scan``)."""
     ensure_schema(engine)
     with engine.begin() as conn:
         start = _start_after(conn, since)
@@ -59,26 +62,19 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None) -
         # One line per customer: its latest change in the window.
         latest = changes.drop_duplicates("customer_id", keep="last").sort_values("change_id")
         upserts = latest[latest["change_type"] == "upsert"]
-        if len(upserts) > _SCAN_ABOVE:  # every customer, or most: each line made as its customer is read
-            customers: dict[str, dict] = {}
-            written = _lines_by_scan(conn, {c.customer_id: c for c in upserts.itertuples(index=False)})
-        else:
-            customers, written = _customers(conn, upserts["customer_id"].tolist()), {}
         stamp = now_iso()
         folder = out_dir / f"crm_export_{stamp.replace(':', '').replace('-', '')[:15]}_{int(latest['change_id'].max())}"
         folder.mkdir(parents=True, exist_ok=True)
-        # Written line by line: an export of every customer need not sit in memory twice.
-        with (folder / "customers.jsonl").open("w", encoding="utf-8", newline="\n") as jsonl, \
-                (folder / "customers.csv").open("w", encoding="utf-8-sig", newline="") as table:
-            csv_text = _CsvText()
-            table.write(csv_text(CSV_COLUMNS))
-            for change in latest.itertuples(index=False):
-                done = written.pop(change.customer_id, None) if change.change_type == "upsert" else None
-                if done is None:
-                    line = _line(change, customers)
-                    done = (_json_line(line), csv_text(_csv_row(line)))
-                jsonl.write(done[0] + "\n")
-                table.write(done[1])
+        if len(upserts) > _SCAN_ABOVE:  # every customer, or most: each line made as its customer is read
+            customers: dict[str, dict] = {}
+            spools = spool_customers(conn, engine, {c.customer_id: c for c in upserts.itertuples(index=False)},
+                                     folder, _encode, beside)
+        else:
+            customers, spools = _customers(conn, upserts["customer_id"].tolist()), Spools()
+        try:
+            _write(folder, latest, customers, spools)
+        finally:
+            spools.close()
         end = int(changes["change_id"].max())
         counts = latest["change_type"].value_counts()
         conn.execute(crm_export_log.insert().values(
@@ -86,6 +82,27 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None) -
             folder=str(folder)))
     return ExportResult(folder, len(latest), int(counts.get("upsert", 0)), int(counts.get("merge", 0)),
                         int(counts.get("retire", 0)), start, end)
+
+
+def _write(folder: Path, latest: pd.DataFrame, customers: dict[str, dict], spools: Spools) -> None:
+    """``customers.jsonl`` and ``customers.csv``, one line per change in change
+    order: an upsert's lines from the spools when they hold it, else made here."""
+    csv_text = _CsvText()
+    with (folder / "customers.jsonl").open("wb") as jsonl, (folder / "customers.csv").open("wb") as table:
+        table.write(codecs.BOM_UTF8 + csv_text(CSV_COLUMNS).encode("utf-8"))  # BOM: Excel reads UTF-8
+        for change in latest.itertuples(index=False):
+            done = spools.lines(change.customer_id) if change.change_type == "upsert" else None
+            if done is None:
+                json_line, csv_row = _encode(change, customers.get(change.customer_id, {}))
+                done = (json_line.encode("utf-8"), csv_row.encode("utf-8"))
+            jsonl.write(done[0] + b"\n")
+            table.write(done[1])
+
+
+def _encode(change, customer: dict) -> tuple[str, str]:
+    """A change's JSON line (without the newline) and CSV row (with ``\\r\\n``)."""
+    line = _line(change, {change.customer_id: customer})
+    return _json_line(line), _CSV_TEXT(_csv_row(line))
 
 
 def _start_after(conn: sa.Connection, since: str | None) -> int:
@@ -114,9 +131,6 @@ def _start_after(conn: sa.Connection, since: str | None) -> int:
 #: Above this many customers an export reads each table once, in key order, instead of
 #: looking customers up 500 at a time (a first export, or a full reload, is every customer).
 _SCAN_ABOVE = 20_000
-_FACETS = (("customer_contact_point", "contact_points"), ("customer_owner", "owners"),
-           ("customer_tag", "tags"), ("customer_consent", "consent"),
-           ("customer_grade", "grade"), ("customer_channel", "channels"))
 
 
 def _customers(conn: sa.Connection, ids: list[str]) -> dict[str, dict]:
@@ -128,7 +142,7 @@ def _customers(conn: sa.Connection, ids: list[str]) -> dict[str, dict]:
         for row in conn.execute(sa.select(golden).where(golden.c.customer_id.in_(chunk))):
             record = dict(row._mapping)
             found[record["customer_id"]] = record
-        for table, key in _FACETS:
+        for table, key in FACETS:
             t = metadata.tables[table]
             for row in conn.execute(sa.select(t).where(t.c.customer_id.in_(chunk))):
                 item = {k: v for k, v in row._mapping.items() if k != "customer_id"}
@@ -138,22 +152,6 @@ def _customers(conn: sa.Connection, ids: list[str]) -> dict[str, dict]:
                 else:
                     bucket.setdefault(key, []).append(item)
     return found
-
-
-def _lines_by_scan(conn: sa.Connection, changes: dict) -> dict[str, tuple[str, str]]:
-    """The JSON line and CSV row of each customer in ``changes`` (customer id →
-    its upsert change), reading every customer table once, all in key order, side
-    by side: one customer is assembled at a time and kept only as its two lines
-    of text (a million customers as nested dicts were gigabytes). Same content as
-    ``_customers`` gives: each facet's rows in primary-key order."""
-    out: dict[str, tuple[str, str]] = {}
-    csv_text = _CsvText()
-    for customer_id, customer in _customer_stream(conn):
-        change = changes.get(customer_id)
-        if change is not None:
-            line = _line(change, {customer_id: customer})
-            out[customer_id] = (_json_line(line), csv_text(_csv_row(line)))
-    return out
 
 
 class _CsvText:
@@ -172,72 +170,7 @@ class _CsvText:
         return self._buffer.getvalue()
 
 
-def _customer_stream(conn: sa.Connection) -> Iterator[tuple[str, dict]]:
-    """(customer id, golden record + facets) for every golden customer, in the
-    store's key order. Every facet table's key starts with ``customer_id`` and
-    references ``golden_customer``, so each is read in the same order as the
-    golden records and each customer's facet rows come next in its cursor."""
-    golden = metadata.tables["golden_customer"]
-    names = [c.name for c in golden.columns]
-    at = names.index("customer_id")
-    facets = []
-    for table, key in _FACETS:
-        t = metadata.tables[table]
-        columns = [c.name for c in t.columns]
-        rest = [n for n in columns if n != "customer_id"]
-        facets.append((key, key in ("consent", "grade"), columns.index("customer_id"), rest,
-                       itemgetter(*(i for i, n in enumerate(columns) if n != "customer_id")),
-                       _Peek(_scan(conn, t))))
-    for row in _scan(conn, golden):
-        customer_id = row[at]
-        record = dict(zip(names, row))
-        for key, single, where, rest, pick, rows in facets:
-            while rows.head is not None and rows.head[where] == customer_id:
-                item = dict(zip(rest, pick(rows.head)))
-                if single:
-                    record[key] = item
-                else:
-                    record.setdefault(key, []).append(item)
-                rows.advance()
-        yield customer_id, record
-    for key, *_, rows in facets:
-        if rows.head is not None:  # a facet row without its golden customer: not a valid store
-            raise RuntimeError(f"the store's {key} rows name a customer without a golden record")
-
-
-class _Peek:
-    """An iterator with its next item visible (``head``, None at the end)."""
-
-    def __init__(self, rows: Iterator[tuple]) -> None:
-        self._rows = rows
-        self.head: tuple | None = next(rows, None)
-
-    def advance(self) -> None:
-        self.head = next(self._rows, None)
-
-
-def _scan(conn: sa.Connection, table: sa.Table) -> Iterator[tuple]:
-    """Every row of ``table`` in primary-key order, as plain tuples from the driver's
-    cursor (in this transaction). Why not a SQLAlchemy result: building its Row
-    objects cost as much as the rest of an export. Booleans come back as
-    ``bool`` (SQLite stores 0/1), as SQLAlchemy would give them."""
-    quote = conn.dialect.identifier_preparer.quote
-    columns = ", ".join(quote(c.name) for c in table.columns)
-    order = ", ".join(quote(c.name) for c in table.primary_key.columns)
-    flags = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Boolean)]
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(f"SELECT {columns} FROM {quote(table.name)} ORDER BY {order}")
-        while batch := cursor.fetchmany(10_000):
-            for row in batch:
-                if flags:
-                    row = list(row)
-                    for i in flags:
-                        row[i] = None if row[i] is None else bool(row[i])
-                    row = tuple(row)
-                yield row
-    finally:
-        cursor.close()
+_CSV_TEXT = _CsvText()
 
 
 #: Stands in for a customer's provenance while its line is encoded (see ``_json_line``).

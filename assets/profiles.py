@@ -9,6 +9,7 @@ import pandas as pd
 from matching.profile import CustomerProfiles, build_profiles
 from matching.settings import GradeRule, ProfileSettings
 
+from .compute import ComputeEngine
 from .metadata import counts_table
 from .step import step_body
 
@@ -44,6 +45,7 @@ class ProfileConfig(dg.Config):
 @step_body
 def customer_profiles(
     config: ProfileConfig,
+    compute: ComputeEngine,
     standardised_contacts: pd.DataFrame,
     contact_clusters: pd.DataFrame,
     golden_customers: pd.DataFrame,
@@ -51,7 +53,8 @@ def customer_profiles(
     """Every contact point, channel, WeCom owner, tag, consent statement and the
     grade of each customer, with the source records each came from."""
     settings = config.settings()
-    profiles = build_profiles(standardised_contacts, contact_clusters, golden_customers, settings)
+    profiles = build_profiles(standardised_contacts, contact_clusters, golden_customers, settings,
+                              beside=compute.beside())
     consent = profiles.consent["marketing_consent"].value_counts().to_dict()
     return dg.Output(
         profiles,

@@ -8,6 +8,7 @@ import pandas as pd
 from matching.identity import find_merges, identity_events
 from matching.profile import CustomerProfiles
 
+from .compute import ComputeEngine
 from .export import export_changes
 from .metadata import matrix_table
 from .resources import CrmStore, output_dir
@@ -121,8 +122,9 @@ def crm_store(
     "merges, retirements) as JSON Lines and as Excel-safe CSV for the CRM loader.",
 )
 @step_body
-def crm_export(context: dg.AssetExecutionContext, store: CrmStore) -> dg.MaterializeResult:
-    result = export_changes(store.engine(), output_dir() / "exports")
+def crm_export(context: dg.AssetExecutionContext, store: CrmStore,
+               compute: ComputeEngine) -> dg.MaterializeResult:
+    result = export_changes(store.engine(), output_dir() / "exports", beside=compute.beside())
     context.log.info(
         f"exported {result.changes} changes" + (f" to {result.folder}" if result.folder else " (nothing new)")
     )

@@ -17,6 +17,7 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 
+from .background import Background
 from .compare import is_mobile
 from .grouped import joined_distinct, json_lists, text_extreme
 from .settings import GradeRule, ProfileSettings
@@ -49,21 +50,28 @@ def build_profiles(
     clusters: pd.DataFrame,
     golden: pd.DataFrame,
     settings: ProfileSettings = ProfileSettings(),
+    beside: bool = False,
 ) -> CustomerProfiles:
-    """Every facet of every customer in ``clusters`` (record_key → customer_id)."""
+    """Every facet of every customer in ``clusters`` (record_key → customer_id).
+
+    The facets are independent of each other: with ``beside`` (the caller knows
+    a fork is safe and a core is free), a forked process computes the contact
+    points and consent (about 45% of the work at a million records) while this
+    one computes the rest."""
     members = contacts.merge(clusters[["record_key", "customer_id"]], on="record_key")
     members = members.assign(
         first_seen=members["created_at"].fillna(members["updated_at"]),
         last_seen=members["updated_at"].fillna(members["created_at"]),
     )
-    return CustomerProfiles(
-        contact_points=contact_points(members, golden),
-        channels=channels(members),
-        owners=owners(members, settings.primary_owner_rule),
-        tags=tags(members, settings),
-        consent=consent(members),
-        grades=grades(members, golden, settings.grade),
-    )
+    with Background(lambda: (contact_points(members, golden), consent(members)), enabled=beside) as other:
+        facets = {
+            "channels": channels(members),
+            "owners": owners(members, settings.primary_owner_rule),
+            "tags": tags(members, settings),
+            "grades": grades(members, golden, settings.grade),
+        }
+        points, statements = other.result()
+    return CustomerProfiles(contact_points=points, consent=statements, **facets)
 
 
 def contact_points(members: pd.DataFrame, golden: pd.DataFrame) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 import argparse
 from pathlib import Path
 
+from assets.compute import ComputeEngine
 from assets.export import export_changes
 from assets.resources import CrmStore, output_dir
 
@@ -20,7 +21,7 @@ def run_export(args: argparse.Namespace) -> int:
     store = CrmStore(url=args.store)
     try:
         result = export_changes(store.engine(), Path(args.out) if args.out else output_dir() / "exports",
-                                since=args.since)
+                                since=args.since, beside=ComputeEngine().beside())
     except ValueError as exc:
         print(f"error: {exc}")
         return 2

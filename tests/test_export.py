@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from assets.export import _customer_stream, _customers, export_changes
+from assets.export import _customers, export_changes
+from assets.export_scan import customer_stream
 from pipelines.automation import MAIN_JOB
 from pipelines.definitions import defs
 from validators.text import neutralise_formula
@@ -57,7 +58,7 @@ def test_export_after_each_run_carries_only_what_changed(tmp_path: Path, monkeyp
         assert sum("contact_points" in line["customer"] for line in lines) > 0.9 * len(lines)
         with sa.create_engine(url).connect() as conn:  # a large export reads the tables side by side
             ids = golden["customer_id"].tolist()
-            assert dict(_customer_stream(conn)) == _customers(conn, ids)
+            assert dict(customer_stream(conn.connection, conn.dialect)) == _customers(conn, ids)
         raw_csv = (initial / "customers.csv").read_bytes()
         assert raw_csv.startswith(b"\xef\xbb\xbf")
         rows = list(csv.DictReader(io.StringIO(raw_csv.decode("utf-8-sig"))))
@@ -101,9 +102,11 @@ def test_a_large_export_writes_the_same_bytes_as_customer_by_customer_lookups(
         run = defs.resolve_job_def(MAIN_JOB).execute_in_process(instance=instance)
     engine = sa.create_engine(url)
     written = {}
-    for name, threshold in (("lookups", 10**9), ("scan", 0)):
+    for name, threshold, beside in (("lookups", 10**9, False), ("scan", 0, False), ("two", 0, True)):
         monkeypatch.setattr(export, "_SCAN_ABOVE", threshold)
-        result = export_changes(engine, tmp_path / name, since=run.run_id)
+        result = export_changes(engine, tmp_path / name, since=run.run_id, beside=beside)
         written[name] = [(result.folder / f).read_bytes() for f in ("customers.jsonl", "customers.csv")]
+        assert sorted(p.name for p in result.folder.iterdir()) == ["customers.csv", "customers.jsonl"]
     assert written["scan"] == written["lookups"]
+    assert written["two"] == written["lookups"]  # two processes, each reading half the customers
     assert written["scan"][0].count(b"\n") > 100

@@ -104,3 +104,23 @@ def test_text_extreme_is_groupby_min_max_of_text() -> None:
     empty = pd.Series([float("nan")] * len(frame), name="seen")
     expected = frame.assign(seen=empty).groupby(["customer_id"])["seen"].min()
     pd.testing.assert_series_equal(text_extreme(empty, frame, ["customer_id"], "min"), expected)
+
+
+def test_a_forked_process_computing_half_the_work_gives_the_same_golden_records_and_profile() -> None:
+    rows = [raw("web_forms", f"wf-{i}", name=f"客户{i % 7}", phone=f"139123456{i % 50:02d}",
+                email=f"c{i % 9}@qq.com", consent_marketing="true" if i % 3 else "false",
+                created_at=f"2024-0{1 + i % 9}-05T10:00:00+08:00", form_id=f"form-{i % 4}")
+            for i in range(60)]
+    rows += [raw("wechat", f"wm{i}", name=f"客户{i % 7}", phone=f"139123456{i % 50:02d}",
+                 owner=f"销售{i % 3}", created_at="2024-02-01 09:00:00", channel="扫描二维码",
+                 tags="VIP,展会" if i % 2 else "新客") for i in range(40)]
+    frame = contacts(*rows)
+    clusters = pd.DataFrame({"record_key": frame["record_key"],
+                             "customer_id": [f"CM-{i % 11:012d}" for i in range(len(frame))]})
+    golden = select_survivors(frame, clusters)
+    pd.testing.assert_frame_equal(select_survivors(frame, clusters, beside=True), golden)
+    here = build_profiles(frame, clusters, golden)
+    beside = build_profiles(frame, clusters, golden, beside=True)
+    for facet in ("contact_points", "channels", "owners", "tags", "consent", "grades"):
+        assert len(getattr(here, facet)) > 0, facet
+        pd.testing.assert_frame_equal(getattr(beside, facet), getattr(here, facet))

@@ -1,0 +1,204 @@
+"""A full export's customers, read from the store in key order and spooled as text.
+
+A first export (or a full reload) is every customer: reading each customer table
+once, side by side in key order, and keeping each customer only as its finished
+JSON line and CSV row is what makes it affordable at a million customers. The
+lines go to a spool file with an index (customer id → where its bytes are), not
+to a dict of strings: the export then writes them in change order straight from
+the file, and never holds the whole export in memory.
+
+Two processes can share the work (``spool_customers(..., beside=True)``): the
+customers are split at a key into two ranges, each read and encoded by one
+process into its own spool. Both read the same store state: on SQLite the
+export's transaction holds the write lock (``BEGIN IMMEDIATE``) while the other
+process reads without a transaction of its own, so nothing can change in
+between. PostgreSQL would need the exporting transaction's snapshot imported
+(``SET TRANSACTION SNAPSHOT``), so there one process does it all.
+"""
+
+from __future__ import annotations
+
+import mmap
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from matching.background import Background
+
+from .store.schema import metadata
+
+#: The 360° facet tables of an export line: (table, key in the line).
+FACETS = (("customer_contact_point", "contact_points"), ("customer_owner", "owners"),
+          ("customer_tag", "tags"), ("customer_consent", "consent"),
+          ("customer_grade", "grade"), ("customer_channel", "channels"))
+
+#: A customer id range: rows with lower <= customer_id < upper (None: unbounded).
+Range = tuple[str | None, str | None]
+#: customer id → (offset, bytes of the JSON line, bytes of the CSV row) in a spool.
+Index = dict[str, tuple[int, int, int]]
+#: (change, customer) → (JSON line, CSV row), both as text.
+Encoder = Callable[[object, dict], tuple[str, str]]
+
+
+@dataclass
+class Spools:
+    """The spooled lines of a full export, one file per process that wrote them."""
+
+    files: list[tuple[Path, Index]] = field(default_factory=list)
+    _stack: ExitStack = field(default_factory=ExitStack)
+    _maps: list[mmap.mmap] = field(default_factory=list)
+
+    def lines(self, customer_id: str) -> tuple[bytes, bytes] | None:
+        """The customer's JSON line and CSV row (UTF-8), or None if not spooled."""
+        if not self._maps:
+            for path, _ in self.files:
+                handle = self._stack.enter_context(path.open("rb"))
+                if path.stat().st_size:
+                    self._maps.append(self._stack.enter_context(
+                        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)))
+                else:
+                    self._maps.append(b"")  # type: ignore[arg-type]
+        for (_, index), data in zip(self.files, self._maps):
+            where = index.get(customer_id)
+            if where is not None:
+                offset, json_bytes, csv_bytes = where
+                return data[offset:offset + json_bytes], data[offset + json_bytes:offset + json_bytes + csv_bytes]
+        return None
+
+    def close(self) -> None:
+        self._stack.close()
+        self._maps.clear()
+        for path, _ in self.files:
+            path.unlink(missing_ok=True)
+
+
+def spool_customers(conn: sa.Connection, engine: sa.Engine, changes: dict, folder: Path,
+                    encode: Encoder, beside: bool) -> Spools:
+    """Every customer of ``changes`` (customer id → its upsert change) encoded
+    into spool files under ``folder``; with ``beside`` (and SQLite), the upper
+    half of the ids by a second, forked process at the same time."""
+    spools = Spools()
+    split = _split_key(changes) if beside and conn.dialect.name == "sqlite" else None
+    if split is None:
+        spools.files.append(_spool(conn.connection, conn.dialect, changes,
+                                   folder / ".spool-0", (None, None), encode))
+        return spools
+
+    def upper_half() -> tuple[Path, Index]:
+        engine.dispose(close=False)  # a forked child must not use the parent's connections
+        raw = engine.raw_connection()
+        try:
+            return _spool(raw, engine.dialect, changes, folder / ".spool-1",
+                          (split, None), encode)
+        finally:
+            raw.close()
+
+    with Background(upper_half, enabled=True) as other:
+        spools.files.append(_spool(conn.connection, conn.dialect, changes,
+                                   folder / ".spool-0", (None, split), encode))
+        spools.files.append(other.result())
+    return spools
+
+
+def _split_key(changes: dict) -> str | None:
+    """The median customer id: each process gets about half of the customers."""
+    ids = sorted(changes)
+    return ids[len(ids) // 2] if len(ids) > 1 else None
+
+
+def _spool(dbapi, dialect: sa.Dialect, changes: dict, path: Path, bounds: Range,
+           encode: Encoder) -> tuple[Path, Index]:
+    index: Index = {}
+    offset = 0
+    with path.open("wb") as out:
+        for customer_id, customer in customer_stream(dbapi, dialect, bounds):
+            change = changes.get(customer_id)
+            if change is None:
+                continue
+            json_line, csv_row = encode(change, customer)
+            json_bytes, csv_bytes = json_line.encode("utf-8"), csv_row.encode("utf-8")
+            out.write(json_bytes)
+            out.write(csv_bytes)
+            index[customer_id] = (offset, len(json_bytes), len(csv_bytes))
+            offset += len(json_bytes) + len(csv_bytes)
+    return path, index
+
+
+def customer_stream(dbapi, dialect: sa.Dialect, bounds: Range = (None, None)) -> Iterator[tuple[str, dict]]:
+    """(customer id, golden record + facets) for every golden customer in
+    ``bounds``, in the store's key order. Every facet table's key starts with
+    ``customer_id`` and references ``golden_customer``, so each is read in the
+    same order as the golden records and each customer's facet rows come next
+    in its cursor. ``dbapi``: the driver's connection."""
+    golden = metadata.tables["golden_customer"]
+    names = [c.name for c in golden.columns]
+    at = names.index("customer_id")
+    facets = []
+    for table, key in FACETS:
+        t = metadata.tables[table]
+        columns = [c.name for c in t.columns]
+        rest = [n for n in columns if n != "customer_id"]
+        facets.append((key, key in ("consent", "grade"), columns.index("customer_id"), rest,
+                       itemgetter(*(i for i, n in enumerate(columns) if n != "customer_id")),
+                       _Peek(_scan(dbapi, dialect, t, bounds))))
+    for row in _scan(dbapi, dialect, golden, bounds):
+        customer_id = row[at]
+        record = dict(zip(names, row))
+        for key, single, where, rest, pick, rows in facets:
+            while rows.head is not None and rows.head[where] == customer_id:
+                item = dict(zip(rest, pick(rows.head)))
+                if single:
+                    record[key] = item
+                else:
+                    record.setdefault(key, []).append(item)
+                rows.advance()
+        yield customer_id, record
+    for key, *_, rows in facets:
+        if rows.head is not None:  # a facet row without its golden customer: not a valid store
+            raise RuntimeError(f"the store's {key} rows name a customer without a golden record")
+
+
+class _Peek:
+    """An iterator with its next item visible (``head``, None at the end)."""
+
+    def __init__(self, rows: Iterator[tuple]) -> None:
+        self._rows = rows
+        self.head: tuple | None = next(rows, None)
+
+    def advance(self) -> None:
+        self.head = next(self._rows, None)
+
+
+def _scan(dbapi, dialect: sa.Dialect, table: sa.Table, bounds: Range) -> Iterator[tuple]:
+    """Every row of ``table`` in ``bounds``, in primary-key order, as plain tuples
+    from the driver's cursor. Why not a SQLAlchemy result: building its Row
+    objects cost as much as the rest of an export. Booleans come back as
+    ``bool`` (SQLite stores 0/1), as SQLAlchemy would give them."""
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    columns = ", ".join(quote(c.name) for c in table.columns)
+    order = ", ".join(quote(c.name) for c in table.primary_key.columns)
+    lower, upper = bounds
+    where = [f"{quote('customer_id')} >= {mark}" if lower is not None else "",
+             f"{quote('customer_id')} < {mark}" if upper is not None else ""]
+    condition = " AND ".join(w for w in where if w)
+    params = tuple(b for b in bounds if b is not None)
+    flags = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Boolean)]
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(f"SELECT {columns} FROM {quote(table.name)}"
+                       + (f" WHERE {condition}" if condition else "") + f" ORDER BY {order}", params)
+        while batch := cursor.fetchmany(10_000):
+            for row in batch:
+                if flags:
+                    row = list(row)
+                    for i in flags:
+                        row[i] = None if row[i] is None else bool(row[i])
+                    row = tuple(row)
+                yield row
+    finally:
+        cursor.close()
