@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import dagster as dg
 import pandas as pd
 
+from .compute import ComputeEngine
 from .metadata import counts_table
 from .resources import SourcesFolder
 from .sources import SOURCE_SPECS, SourceSpec, read_source, source_files
@@ -33,10 +34,11 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         tags={"source_system": spec.kind},
     )
     @step_body
-    def raw_contacts(context: dg.AssetExecutionContext, sources: SourcesFolder) -> dg.Output[SourceBatch]:
+    def raw_contacts(context: dg.AssetExecutionContext, sources: SourcesFolder,
+                     compute: ComputeEngine) -> dg.Output[SourceBatch]:
         root = sources.root()
         cache = FileReadCache(sources.cache_root() / spec.kind) if sources.reuse_unchanged_files else None
-        result = read_source(spec, root, cache)
+        result = read_source(spec, root, cache, beside=compute.beside())
         batch = SourceBatch(result.records_frame(), result.quarantine_frame())
         rows_per_file = batch.records["source_file"].value_counts().to_dict()
         files = [p.name for p in source_files(spec, root)]

@@ -158,14 +158,13 @@ def contact_clusters(
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
 @step_body
 def golden_customers(
-    store: CrmStore, compute: ComputeEngine, standardised_contacts: pd.DataFrame,
-    contact_clusters: pd.DataFrame,
+    store: CrmStore, standardised_contacts: pd.DataFrame, contact_clusters: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
     """One golden record per customer: each field chosen by its survivorship rule,
     with the winning source record kept as provenance; a value a reviewer chose
     (choose_value) wins over the rule."""
     settings = SurvivorshipSettings()
-    golden = select_survivors(standardised_contacts, contact_clusters, settings, beside=compute.beside())
+    golden = select_survivors(standardised_contacts, contact_clusters, settings)
     engine = store.engine()
     overrides = review_constraints(engine).overrides
     if overrides:  # a choice made for a customer that merged this run follows it

@@ -99,9 +99,9 @@ def render(results: dict, info: dict[str, str]) -> str:
         "",
         f"*{OTHER}*: pandera and Great Expectations asset checks, the quality scorecard,",
         "customer 360° profiles. A stage's peak is the run's memory sampled every 20 ms",
-        "while its steps ran (the process's RSS; while it has child processes, the PSS of",
-        "it and its children summed, so pages a forked child shares are counted once), so",
-        "it includes the outputs of earlier steps still held; its CPU seconds are the run's",
+        "while its steps ran (the process's RSS plus its child processes' private memory,",
+        "USS, re-read every 0.5 s: pages a forked child shares with the run are counted",
+        "once), so it includes the outputs of earlier steps still held; its CPU seconds are the run's",
         "own process's (a forked helper's, the standardisation worker's and Dask workers'",
         "CPU are only in the summary's CPU s).",
         "",
@@ -134,8 +134,13 @@ def _targets(rows: list[dict]) -> list[str]:
         ok = big["wall_s"] <= TARGET_SECONDS
         out.append(f"- 1M end to end ≤ {TARGET_SECONDS} s: {big['wall_s']:.0f} s — "
                    f"{'met' if ok else 'missed'}")
-        ok = big["peak_mb"] <= TARGET_MB
-        out.append(f"- 1M peak memory ≤ 6 GB: {big['peak_mb'] / 1024:.2f} GB — {'met' if ok else 'missed'}")
+        # The larger of the largest process's peak and the sampled peak of the
+        # run's processes together (RSS + the children's private memory).
+        sampled = max((s.get("peak_rss_mb", 0) for s in big.get("steps", {}).values()), default=0)
+        peak = max(big["peak_mb"], sampled)
+        ok = peak <= TARGET_MB
+        out.append(f"- 1M peak memory ≤ 6 GB: {peak / 1024:.2f} GB (largest process {big['peak_mb'] / 1024:.2f}, "
+                   f"all processes sampled {sampled / 1024:.2f}) — {'met' if ok else 'missed'}")
     if big and mid:
         ratio = big["wall_s"] / mid["wall_s"]
         out.append(f"- time(1M) / time(100k) ≤ {TARGET_RATIO}: {ratio:.1f} — "

@@ -25,24 +25,28 @@ import time
 from pathlib import Path
 
 
-def rss_bytes() -> int:
-    """The machine's memory the run holds: this process's resident set size, or,
-    while it has child processes (the pipeline's standardisation worker, a step's
-    forked helper, a LocalCluster's Dask workers), the proportional set size
-    (PSS) of it and of each child, summed. Why PSS then: a forked child shares
-    its parent's pages until either writes them, and RSS would count every
-    shared page twice; PSS splits each shared page between the processes
-    sharing it, so the sum is the memory really used (~1 ms a read)."""
+def own_rss() -> int:
+    """This process's resident set size (cheap: no page-table walk)."""
     import psutil
 
-    me = psutil.Process()
-    children = me.children(recursive=True)
-    if not children:
-        return me.memory_info().rss
+    return psutil.Process().memory_info().rss
+
+
+def children_private_bytes() -> int:
+    """Memory this process's children hold on their own: the unique set size
+    (USS: pages no other process maps) of each child process — the pipeline's
+    standardisation worker, a step's forked helper, a LocalCluster's Dask workers.
+
+    Why USS and not RSS: a forked child shares its parent's pages until either
+    writes one, and its RSS would count every shared page a second time (they
+    are in the parent's RSS already). Reading USS walks the child's page tables
+    (tens of ms for gigabytes), so the sampler reads it only every half second."""
+    import psutil
+
     total = 0
-    for process in (me, *children):
+    for child in psutil.Process().children(recursive=True):
         try:
-            total += process.memory_full_info().pss
+            total += child.memory_full_info().uss
         except psutil.Error:  # it ended between listing and reading
             pass
     return total
@@ -55,23 +59,35 @@ def cpu_seconds() -> float:
 
 
 class RssSampler(threading.Thread):
-    """(wall-clock time, RSS, CPU seconds) every ``interval`` seconds until stopped."""
+    """(wall-clock time, memory, CPU seconds) every ``interval`` seconds until
+    stopped. Memory: this process's RSS (every sample) plus its children's
+    private memory (``children_private_bytes``, re-read every ``children_every``
+    samples and carried between reads)."""
 
-    def __init__(self, interval: float = 0.02) -> None:
+    def __init__(self, interval: float = 0.02, children_every: int = 25) -> None:
         super().__init__(daemon=True)
         self.interval = interval
+        self.children_every = children_every
         self.samples: list[tuple[float, int, float]] = []
         self._stop_event = threading.Event()
+        self._children = 0
+
+    def _sample(self, count: int) -> None:
+        if count % self.children_every == 0:
+            self._children = children_private_bytes()
+        self.samples.append((time.time(), own_rss() + self._children, cpu_seconds()))
 
     def run(self) -> None:
+        count = 0
         while not self._stop_event.is_set():
-            self.samples.append((time.time(), rss_bytes(), cpu_seconds()))
+            self._sample(count)
+            count += 1
             self._stop_event.wait(self.interval)
 
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
-        self.samples.append((time.time(), rss_bytes(), cpu_seconds()))
+        self._sample(0)
 
     def peak_between(self, start: float, end: float) -> int:
         inside = [rss for t, rss, _ in self.samples if start <= t <= end]

@@ -11,7 +11,6 @@ import json
 
 import pandas as pd
 
-from .background import Background
 from .grouped import joined_distinct
 from .settings import SurvivorshipSettings
 
@@ -38,28 +37,9 @@ def select_survivors(
     contacts: pd.DataFrame,
     clusters: pd.DataFrame,
     settings: SurvivorshipSettings = SurvivorshipSettings(),
-    beside: bool = False,
 ) -> pd.DataFrame:
     """One golden row (``GoldenCustomer``) per customer id of ``clusters``
-    (record_key, customer_id), in customer id order.
-
-    A customer's golden row depends on its own records only, so with ``beside``
-    (the caller knows a fork is safe and a core is free) a forked process
-    computes the upper half of the customer ids while this one computes the
-    lower half; the halves joined are the whole."""
-    customers = clusters["customer_id"]
-    ids = sorted(customers.unique()) if beside else []
-    if len(ids) < 2:
-        return _golden_rows(contacts, clusters, settings)
-    split = ids[len(ids) // 2]  # the median customer: both halves have customers
-    upper = (customers >= split).to_numpy()
-    with Background(lambda: _golden_rows(contacts, clusters[upper], settings), enabled=True) as other:
-        lower = _golden_rows(contacts, clusters[~upper], settings)
-        return pd.concat([lower, other.result()], ignore_index=True)
-
-
-def _golden_rows(contacts: pd.DataFrame, clusters: pd.DataFrame,
-                 settings: SurvivorshipSettings) -> pd.DataFrame:
+    (record_key, customer_id)."""
     read = dict.fromkeys(["record_key", "source_system", "source_record_id", "updated_at", "name_script",
                           "id_card_valid", *(c for columns in FIELD_GROUPS.values() for c in columns)])
     members = contacts[list(read)].merge(clusters[["record_key", "customer_id"]], on="record_key")

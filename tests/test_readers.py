@@ -210,3 +210,23 @@ def test_wechat_ids_may_repeat_across_files(sources: Path) -> None:
     result = read_source(SPECS_BY_KIND["wechat"], sources)
     assert sorted(r["owner"] for r in result.records) == ["乙", "甲"]
     assert result.quarantine == []
+
+
+@pytest.mark.parametrize("kind", sorted(SPECS_BY_KIND))
+def test_a_forked_process_parsing_half_the_files_reads_the_same(kind: str, tmp_path: Path) -> None:
+    """``beside``: a second process parses about half of the bytes; the result, its
+    order and what lands in the file cache are what one process gives."""
+    from assets.sources.file_cache import FileReadCache
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sources"
+    spec = SPECS_BY_KIND[kind]
+    alone = read_source(spec, sample)
+    assert alone.records
+    together = read_source(spec, sample, beside=True)
+    assert together.records == alone.records and together.quarantine == alone.quarantine
+    cache = FileReadCache(tmp_path / "cache")
+    first = read_source(spec, sample, cache, beside=True)
+    reused = FileReadCache(tmp_path / "cache")
+    again = read_source(spec, sample, reused)
+    assert first.records == again.records == alone.records
+    assert reused.misses == 0 and reused.hits == len(list((sample / kind).iterdir()))

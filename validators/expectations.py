@@ -87,7 +87,7 @@ def contacts_view(contacts: pd.DataFrame, mapper: Mapper = in_process) -> pd.Dat
     view = contacts.reset_index(drop=True).copy()
     numbers = [view[c] for c in ("phone", "phones", "landline") if c in view]
     view["phone_is_valid"] = _flag(numbers, _phones_valid_by(numbers, mapper), "all")
-    view["email_is_valid"] = _flag([view["email"]], _email_valid, "all")
+    view["email_is_valid"] = _flag([view["email"]], _email_valid, "all", mapper)
     view["has_phone_or_email"] = view["phone"].notna() | view["email"].notna()
     return view
 
@@ -130,9 +130,9 @@ def golden_view(golden: pd.DataFrame, mapper: Mapper = in_process) -> pd.DataFra
     view = golden.reset_index(drop=True).copy()
     phones = [view["phone"], view["landline"]]
     view["phone_is_valid"] = _flag(phones, _phones_valid_by(phones, mapper), "all")
-    view["phone_is_placeholder"] = _flag(phones, is_placeholder_phone, "any")
-    view["email_is_valid"] = _flag([view["email"]], _email_valid, "all")
-    view["email_is_placeholder"] = _flag([view["email"]], _email_placeholder, "any")
+    view["phone_is_placeholder"] = _flag(phones, is_placeholder_phone, "any", mapper)
+    view["email_is_valid"] = _flag([view["email"]], _email_valid, "all", mapper)
+    view["email_is_placeholder"] = _flag([view["email"]], _email_placeholder, "any", mapper)
     return view
 
 
@@ -180,16 +180,21 @@ def _email_valid(value: str) -> bool:
     return True
 
 
-def _per_distinct(series: pd.Series, check: Callable[[str], bool]) -> pd.Series:
-    """``check`` once per distinct non-missing value; NA where the value is missing."""
+def _per_distinct(series: pd.Series, check: Callable[[str], bool], mapper: Mapper = in_process) -> pd.Series:
+    """``check`` once per distinct non-missing value (by ``mapper``: both cores at a
+    million records); NA where the value is missing."""
     present = series.dropna()
-    results = {value: bool(check(value)) for value in present.unique()}
+    values = present.unique().tolist()
+    results = dict(zip(values, (bool(v) for v in mapper(check, values))))
     return present.map(results).reindex(series.index).astype("boolean")
 
 
-def _flag(columns: list[pd.Series], check: Callable[[str], bool], how: str) -> pd.Series:
-    """Per row, ``all``/``any`` of ``check`` over the columns' values; NA when the row has none."""
-    checked = pd.concat([_per_distinct(c, check) for c in columns], axis=1)
+def _flag(columns: list[pd.Series], check: Callable[[str], bool], how: str,
+          mapper: Mapper = in_process) -> pd.Series:
+    """Per row, ``all``/``any`` of ``check`` over the columns' values; NA when the row
+    has none. ``check`` must be picklable when ``mapper`` sends it to another process
+    (the phone rule's closure over every verdict is not sent: it stays here)."""
+    checked = pd.concat([_per_distinct(c, check, mapper) for c in columns], axis=1)
     combined = checked.all(axis=1) if how == "all" else checked.any(axis=1)
     return combined.where(checked.notna().any(axis=1)).astype("boolean")
 
