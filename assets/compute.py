@@ -26,6 +26,7 @@ import dagster as dg
 import numpy as np
 from pydantic import Field, PrivateAttr
 
+from validators.background import Background
 from validators.distinct import LocalPool, Mapper, in_process
 
 ENGINES = ("pandas", "dask")
@@ -99,7 +100,7 @@ class ComputeEngine(dg.ConfigurableResource):
 
     def beside(self) -> bool:
         """Whether a step may fork one process to compute part of its own work
-        beside it (``matching.background``): when a core is free for it
+        beside it (``validators.background``): when a core is free for it
         (``local_workers`` ≥ 1, the default on a machine with two or more).
 
         Forking is safe here: a run's step executes on the process's main
@@ -134,10 +135,13 @@ class ComputeEngine(dg.ConfigurableResource):
         fields) and, per field, one value per pair — as this engine computes it: the
         function itself in-process; with Dask, over chunks of the ``left``/``right``
         position arrays on the cluster (``shared`` sent to every worker once), the
-        chunks' results joined in order. Pairs are compared independently, so the
-        joined result is the whole one."""
+        chunks' results joined in order; with pandas and a free core (``beside``),
+        the second half of the pairs in a forked process. Pairs are compared
+        independently, so the joined result is the whole one."""
         if self.resolved_engine() == "pandas":
-            return compare
+            if not self.beside():
+                return compare
+            return lambda shared, left, right: _compare_in_halves(compare, shared, left, right)
         return lambda shared, left, right: self._compare_in_chunks(compare, shared, left, right)
 
     def _compare_in_chunks(self, compare: Callable, shared: Any, left: np.ndarray,
@@ -149,10 +153,34 @@ class ComputeEngine(dg.ConfigurableResource):
         bounds = range(0, len(left), self.partition_size)
         futures = [client.submit(compare, remote, left[i:i + self.partition_size],
                                  right[i:i + self.partition_size], pure=False) for i in bounds]
-        parts = client.gather(futures)
-        codes = np.concatenate([c for c, _ in parts])
-        rows = [np.concatenate([r[field] for _, r in parts]) for field in range(len(parts[0][1]))]
-        return codes, rows
+        return _joined(client.gather(futures), left)
+
+
+#: Fewer pairs than this are compared in one process (a fork costs more than it saves).
+HALVES_ABOVE = 200_000
+
+
+def _compare_in_halves(compare: Callable, shared: Any, left: np.ndarray,
+                       right: np.ndarray) -> tuple[np.ndarray, list]:
+    """The first half of the pairs compared here, the second in a forked process."""
+    if len(left) <= HALVES_ABOVE:
+        return compare(shared, left, right)
+    half = len(left) // 2
+    with Background(lambda: compare(shared, left[half:], right[half:]), enabled=True) as other:
+        first = compare(shared, left[:half], right[:half])
+        return _joined([first, other.result()], left)
+
+
+def _joined(parts: list[tuple[np.ndarray, list]], left: np.ndarray) -> tuple[np.ndarray, list]:
+    """Chunks' (codes, rows) joined in order. A field whose rows are the pairs'
+    left records (every field but a list-valued one) gets ``left`` itself, not a
+    joined copy of it (a million records' candidate pairs: ~100 MB a field)."""
+    codes = np.concatenate([c for c, _ in parts])
+    rows = []
+    for field in range(len(parts[0][1])):
+        joined = np.concatenate([r[field] for _, r in parts])
+        rows.append(left if np.array_equal(joined, left) else joined)
+    return codes, rows
 
 
 def _cores() -> int:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from matching.background import Background
+from validators.background import Background
 
 from .store.schema import metadata
 

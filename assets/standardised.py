@@ -44,7 +44,7 @@ def standardise(context: dg.AssetExecutionContext, compute: ComputeEngine, **bat
     raw_rows = len(raw)
     mapper = compute.distinct_mapper()
     try:
-        result = standardise_contacts(raw, mapper=mapper)
+        result = standardise_contacts(raw, mapper=mapper, beside=compute.beside())
     finally:
         if isinstance(mapper, LocalPool):
             mapper.close()  # the worker processes are not needed after this step

@@ -24,6 +24,7 @@ import math
 import os
 import resource
 import shlex
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -97,6 +98,9 @@ def run_size(n: int, folder: Path, args: argparse.Namespace) -> dict:
     sources, truth_csv, generated = generate(n, folder)
     truth_rows = pd.read_csv(truth_csv, dtype=str, keep_default_na=False)
     run_dir = folder / "run"
+    # Every measurement is a first run: an empty store, no file-read cache, no
+    # Dagster history from an earlier measurement in the same work folder.
+    shutil.rmtree(run_dir, ignore_errors=True)
     argv = [sys.executable, str(HERE / "scale_runner.py"), "--sources", str(sources),
             "--work", str(run_dir), "--engine", args.engine]
     if args.scheduler:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .background import Background
+from validators.background import Background
 from .candidates import rule_labels
 from .engine_settings import EngineSettings
 from .engine_steps import (

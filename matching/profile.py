@@ -17,7 +17,7 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 
-from .background import Background
+from validators.background import Background
 from .compare import is_mobile
 from .grouped import joined_distinct, json_lists, text_extreme
 from .settings import GradeRule, ProfileSettings

@@ -167,8 +167,8 @@ def test_normalising_in_worker_processes_gives_the_same_keys(monkeypatch) -> Non
 
 def test_a_background_child_gives_what_this_process_gives() -> None:
     """The random pairs for u are compared in a forked child by the CLI
-    (``matching.background``): same value, errors raised in the caller."""
-    from matching.background import Background
+    (``validators.background``): same value, errors raised in the caller."""
+    from validators.background import Background
 
     data = np.arange(1000)
     with Background(lambda: np.cumsum(data), enabled=True) as child:

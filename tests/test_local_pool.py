@@ -41,3 +41,21 @@ def test_standardising_with_workers_gives_the_same_records_and_quarantine() -> N
     pd.testing.assert_frame_equal(alone.contacts, shared.contacts)
     pd.testing.assert_frame_equal(alone.quarantine, shared.quarantine)
     assert shared.contacts["phone_kinds"].notna().any()
+
+
+def test_standardising_half_the_rows_in_a_forked_process_gives_the_same(monkeypatch) -> None:
+    """``beside``: each half normalised by its own process (so a value in both
+    halves is normalised twice); repeated records that straddle the halves are
+    combined afterwards, and rejections are the same."""
+    import validators.standardise as standardise
+    from assets.sources import SOURCE_SPECS, read_source
+
+    sample = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "sources"
+    frame = pd.concat([read_source(spec, sample).records_frame() for spec in SOURCE_SPECS],
+                      ignore_index=True)
+    alone = standardise_contacts(frame)
+    monkeypatch.setattr(standardise, "SPLIT_ROWS", 2)
+    beside = standardise_contacts(frame, beside=True)
+    pd.testing.assert_frame_equal(beside.contacts, alone.contacts)
+    pd.testing.assert_frame_equal(beside.quarantine, alone.quarantine)
+    assert len(alone.quarantine) and (alone.contacts["source_rows"] > 1).any()

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .addresses import normalise_region
 from .companies import normalise_company
+from .background import Background
 from .distinct import Mapper, in_process, map_unique
 from .emails import parse_email
 from .identity_numbers import parse_resident_id
@@ -69,17 +70,57 @@ def standardise_contacts(
     raw: pd.DataFrame,
     settings: StandardiseSettings = StandardiseSettings(),
     mapper: Mapper = in_process,
+    beside: bool = False,
 ) -> StandardisedContacts:
     """Normalise every raw record, reject the ones that cannot become a customer,
     and combine rows that are one source record. ``mapper`` runs the normalisers
-    over the distinct values (in this process by default; see ``validators.distinct``)."""
+    over the distinct values (in this process by default; see ``validators.distinct``).
+
+    With ``beside`` (the caller knows a fork is safe and a core is free), a
+    forked process normalises the second half of the rows while this one
+    normalises the first, each over its own distinct values: a row's normalised
+    fields depend on that row alone, so the halves joined are the whole. Then
+    rejection and the combining of repeated records run here, on all rows."""
     if raw.empty:
         return StandardisedContacts(_empty_contacts(), _quarantine_of(raw.iloc[0:0], []))
 
+    rows, too_long = _drop_oversized(raw.reset_index(drop=True))
+    if beside and len(rows) >= SPLIT_ROWS:
+        half = len(rows) // 2
+        with Background(lambda: _normalised(rows.iloc[half:], too_long[half:], settings, in_process),
+                        enabled=True) as other:
+            first = _normalised(rows.iloc[:half], too_long[:half], settings, in_process)
+            out = pd.concat([first, other.result()])
+        del first
+    else:
+        out = _normalised(rows, too_long, settings, mapper)
+
+    status = rows["status"].to_numpy(dtype=object)
+    deleted = pd.Series([isinstance(v, str) and clean_text(v) in DELETED_STATUS for v in status],
+                        index=rows.index, dtype=bool)
+    contentless = ~_has_identity(out)
+    rejected = deleted | contentless
+    reasons = [
+        ("deleted_in_source", "the old CRM marks this customer as deleted (STATUS_CD=D)")
+        if d
+        else ("no_contact_details", _contentless_detail(out.iloc[i]))
+        for i, d in zip(rows.index[rejected], deleted[rejected])
+    ]
+    quarantine = _quarantine_of(rows[rejected], reasons)
+    contacts = _combine_repeated_records(out[~rejected])
+    return StandardisedContacts(contacts, quarantine)
+
+
+#: Below this many rows one process normalises them all (a fork costs more than it saves).
+SPLIT_ROWS = 50_000
+
+
+def _normalised(rows: pd.DataFrame, too_long: list[str | None], settings: StandardiseSettings,
+                mapper: Mapper) -> pd.DataFrame:
+    """Every normalised field of ``rows`` (same index), before rejection and combining."""
     def each(series: pd.Series, fn: Callable[[Any], T]) -> list[T | None]:
         return map_unique(series, fn, mapper)
 
-    rows, too_long = _drop_oversized(raw.reset_index(drop=True))
     out = pd.DataFrame(index=rows.index)
     out["record_key"] = rows["source_system"] + ":" + rows["source_record_id"]
     for column in ("source_system", "source_record_id", "source_file"):
@@ -114,21 +155,7 @@ def standardise_contacts(
         ";".join(filter(None, parts)) or None
         for parts in zip(*_problems(rows, out), too_long)
     ]
-
-    status = rows["status"].to_numpy(dtype=object)
-    deleted = pd.Series([isinstance(v, str) and clean_text(v) in DELETED_STATUS for v in status],
-                        index=rows.index, dtype=bool)
-    contentless = ~_has_identity(out)
-    rejected = deleted | contentless
-    reasons = [
-        ("deleted_in_source", "the old CRM marks this customer as deleted (STATUS_CD=D)")
-        if d
-        else ("no_contact_details", _contentless_detail(out.iloc[i]))
-        for i, d in zip(rows.index[rejected], deleted[rejected])
-    ]
-    quarantine = _quarantine_of(rows[rejected], reasons)
-    contacts = _combine_repeated_records(out[~rejected])
-    return StandardisedContacts(contacts, quarantine)
+    return out
 
 
 # --- per-field groups -------------------------------------------------------------

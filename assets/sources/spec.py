@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from matching.background import Background
+from validators.background import Background
 
 from .file_cache import FileReadCache
 from .legacy import read_legacy_file
