@@ -26,7 +26,6 @@ import dagster as dg
 import numpy as np
 from pydantic import Field, PrivateAttr
 
-from validators.background import Background
 from validators.distinct import LocalPool, Mapper, in_process
 
 ENGINES = ("pandas", "dask")
@@ -135,13 +134,12 @@ class ComputeEngine(dg.ConfigurableResource):
         fields) and, per field, one value per pair — as this engine computes it: the
         function itself in-process; with Dask, over chunks of the ``left``/``right``
         position arrays on the cluster (``shared`` sent to every worker once), the
-        chunks' results joined in order; with pandas and a free core (``beside``),
-        the second half of the pairs in a forked process. Pairs are compared
-        independently, so the joined result is the whole one."""
+        chunks' results joined in order. Pairs are compared independently, so the
+        joined result is the whole one. (Comparing half of the pairs in a forked
+        process saved 5 s at a million records but its copy-on-write pages took
+        the step over 6 GB: not done.)"""
         if self.resolved_engine() == "pandas":
-            if not self.beside():
-                return compare
-            return lambda shared, left, right: _compare_in_halves(compare, shared, left, right)
+            return compare
         return lambda shared, left, right: self._compare_in_chunks(compare, shared, left, right)
 
     def _compare_in_chunks(self, compare: Callable, shared: Any, left: np.ndarray,
@@ -154,21 +152,6 @@ class ComputeEngine(dg.ConfigurableResource):
         futures = [client.submit(compare, remote, left[i:i + self.partition_size],
                                  right[i:i + self.partition_size], pure=False) for i in bounds]
         return _joined(client.gather(futures), left)
-
-
-#: Fewer pairs than this are compared in one process (a fork costs more than it saves).
-HALVES_ABOVE = 200_000
-
-
-def _compare_in_halves(compare: Callable, shared: Any, left: np.ndarray,
-                       right: np.ndarray) -> tuple[np.ndarray, list]:
-    """The first half of the pairs compared here, the second in a forked process."""
-    if len(left) <= HALVES_ABOVE:
-        return compare(shared, left, right)
-    half = len(left) // 2
-    with Background(lambda: compare(shared, left[half:], right[half:]), enabled=True) as other:
-        first = compare(shared, left[:half], right[:half])
-        return _joined([first, other.result()], left)
 
 
 def _joined(parts: list[tuple[np.ndarray, list]], left: np.ndarray) -> tuple[np.ndarray, list]:

@@ -8,7 +8,9 @@ are taken from one record, so a golden address is never stitched from two.
 from __future__ import annotations
 
 import json
+import re
 
+import numpy as np
 import pandas as pd
 
 from .grouped import joined_distinct
@@ -55,31 +57,19 @@ def select_survivors(
     )
     golden = pd.DataFrame({"customer_id": sorted(members["customer_id"].unique())})
     golden = golden.set_index("customer_id")
-    provenance: dict[str, dict[str, dict[str, str]]] = {c: {} for c in golden.index}
+    entries: dict[str, np.ndarray] = {}  # target → each customer's provenance entry as JSON text
 
     for targets, columns in FIELD_GROUPS.items():
         rule = settings.rules.get(targets[0], "complete" if len(targets) > 1 else "recent")
         winners = _winners(members, columns, rule)
         for target, column in zip(targets, columns):
             golden[target] = winners[column].reindex(golden.index)
-        # Provenance of each filled target (whole columns, no per-cell lookups).
-        customers = winners.index.to_numpy(dtype=object)
-        systems = winners["source_system"].to_numpy(dtype=object)
-        record_ids = winners["source_record_id"].to_numpy(dtype=object)
-        for target, column in zip(targets, columns):
-            filled = winners[column].notna().to_numpy()
-            for customer_id, system, record_id in zip(
-                customers[filled], systems[filled], record_ids[filled]
-            ):
-                provenance[customer_id][target] = {
-                    "source_system": system, "source_record_id": record_id, "rule": rule,
-                }
+            entries[target] = _provenance_entries(target, rule, winners[winners[column].notna()],
+                                                  golden.index)
 
     golden["source_count"] = members.groupby("customer_id").size().astype("int64")
     golden["source_systems"] = joined_distinct(members["customer_id"], members["source_system"])
-    golden["provenance"] = [
-        json.dumps(provenance[c], ensure_ascii=False, sort_keys=True) for c in golden.index
-    ]
+    golden["provenance"] = _provenance_objects(entries)
     latest = members[["customer_id", "updated_at"]].dropna().sort_values(["customer_id", "updated_at"])
     golden["updated_at"] = latest.drop_duplicates("customer_id", keep="last").set_index(
         "customer_id")["updated_at"]
@@ -88,6 +78,41 @@ def select_survivors(
         if column != "source_count":
             golden[column] = golden[column].astype("str")
     return golden
+
+
+def _provenance_entries(target: str, rule: str, winners: pd.DataFrame, customers: pd.Index) -> np.ndarray:
+    """Per customer, ``"target": {"rule": …, "source_record_id": …, "source_system": …}``
+    — the text ``json.dumps(..., ensure_ascii=False, sort_keys=True)`` writes for the
+    target's entry — or None when the target is empty. Built column-wise: a dict
+    per customer and field, then ``json.dumps``, cost a quarter of the golden
+    step at a million customers."""
+    head = f'{_json(target)}: {{"rule": {_json(rule)}, "source_record_id": '
+    middle = ', "source_system": '
+    text = pd.Series([f"{head}{r}{middle}{s}}}" for r, s in zip(_json_texts(winners["source_record_id"]),
+                                                              _json_texts(winners["source_system"]))],
+                     index=winners.index, dtype=object)
+    return text.reindex(customers).to_numpy(dtype=object)
+
+
+def _provenance_objects(entries: dict[str, np.ndarray]) -> list[str]:
+    """Each customer's provenance: its entries in key order, as one JSON object."""
+    ordered = [entries[target] for target in sorted(entries)]
+    return ["{" + ", ".join(e for e in row if isinstance(e, str)) + "}" for row in zip(*ordered)]
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+#: What ``json.dumps(..., ensure_ascii=False)`` escapes in a string: quote, backslash, C0 controls.
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\\"]')
+
+
+def _json_texts(values: pd.Series) -> list[str]:
+    """``json.dumps(value, ensure_ascii=False)`` of each value: a string with
+    nothing to escape is itself in quotes (what the encoder writes for it)."""
+    return [f'"{v}"' if isinstance(v, str) and not _NEEDS_ESCAPE.search(v) else _json(v)
+            for v in values.to_numpy(dtype=object).tolist()]
 
 
 def _winners(members: pd.DataFrame, columns: tuple[str, ...], rule: str) -> pd.DataFrame:

@@ -109,24 +109,3 @@ def _sample_contacts() -> pd.DataFrame:
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown compute engine"):
         ComputeEngine(engine="spark").resolved_engine()
-
-
-def test_pair_comparison_in_two_processes_is_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pandas engine on a machine with a free core: the second half of the
-    pairs compared by a forked process, joined in order."""
-    import assets.compute as compute_module
-
-    contacts = _sample_contacts()
-    settings = ContactMatchSettings()
-    prepared = prepare_contacts(contacts, settings)
-    pairs = block_contacts(contacts, settings).pairs
-    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    monkeypatch.setattr(compute_module, "HALVES_ABOVE", 2)
-    compute = ComputeEngine(engine="pandas", local_workers=1)
-    codes, rows = compute.pair_comparer(compare)(prepared, left, right)
-    whole_codes, whole_rows = compare(prepared, left, right)
-    np.testing.assert_array_equal(codes, whole_codes)
-    assert len(rows) == len(whole_rows)
-    for part, whole in zip(rows, whole_rows):
-        np.testing.assert_array_equal(part, whole)
-    assert any(part is left for part in rows)  # a field's rows are the left records: not copied

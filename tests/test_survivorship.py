@@ -43,3 +43,35 @@ def test_fields_follow_their_rules_and_record_where_they_came_from() -> None:
 def test_invalid_resident_id_never_survives() -> None:
     golden = golden_of(raw("legacy", "C7", name="李雷", id_card="110105194912310021"))
     assert pd.isna(golden["id_card_no"])
+
+
+def test_provenance_is_the_json_a_dict_per_customer_would_give() -> None:
+    """Provenance is built column-wise as text: it must be exactly what
+    ``json.dumps(entries, ensure_ascii=False, sort_keys=True)`` writes, whatever
+    characters a record id holds, and name only the fields that have a value."""
+    odd_ids = ['C"1', "C\\2", "客户\t3", "C\u20284"]
+    rows = [raw("legacy", rid, name="王小明", phone=f"1360013610{i}", city="深圳" if i else None)
+            for i, rid in enumerate(odd_ids)]
+    rows.append(raw("web_forms", "wf-9", email="solo@qq.com"))
+    frame = contacts(*rows)
+    clusters = pd.DataFrame({"record_key": frame["record_key"],
+                             "customer_id": ["CM-1"] * len(odd_ids) + ["CM-2"]})
+    golden = select_survivors(frame, clusters).set_index("customer_id")
+    for customer_id, text in golden["provenance"].items():
+        entries = json.loads(text)
+        assert text == json.dumps(entries, ensure_ascii=False, sort_keys=True)
+        filled = {c for c in ("name", "phone", "email", "city") if golden.at[customer_id, c] != "nan"
+                  and pd.notna(golden.at[customer_id, c])}
+        assert filled <= set(entries)
+        assert all(set(e) == {"rule", "source_record_id", "source_system"} for e in entries.values())
+    assert json.loads(golden.at["CM-1", "provenance"])["phone"]["source_record_id"] in odd_ids
+    assert "name" not in json.loads(golden.at["CM-2", "provenance"])
+
+
+def test_json_text_of_a_value_is_what_the_encoder_writes() -> None:
+    from matching.survivorship import _json_texts
+
+    values = ["plain", "", 'q"uote', "back\\slash", "tab\t", "\u2028", "\ud800", "王小明", None]
+    values += [f"a{chr(c)}b" for c in [*range(0, 0x800), 0xFFFF, 0x10FFFF]]
+    assert _json_texts(pd.Series(values, dtype=object)) == [
+        json.dumps(v, ensure_ascii=False) for v in values]
