@@ -45,11 +45,12 @@ class MatchConfig(dg.Config):
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas"})
 @step_body
 def candidate_pairs(
-    context: dg.AssetExecutionContext, config: MatchConfig, standardised_contacts: pd.DataFrame
+    context: dg.AssetExecutionContext, config: MatchConfig, compute: ComputeEngine,
+    standardised_contacts: pd.DataFrame,
 ) -> dg.Output[pd.DataFrame]:
     """Record pairs sharing a blocking key (phone, email, resident id, pinyin
     letters of the name, name + birth year, company + surname …)."""
-    result = block_contacts(standardised_contacts, config.settings())
+    result = block_contacts(standardised_contacts, config.settings(), beside=compute.beside())
     pairs = result.pairs
     return dg.Output(
         pairs,

@@ -42,6 +42,8 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import pandas as pd
 
+from validators.background import Background
+
 from .candidates import Candidates, rule_labels
 from .contact_keys import standardised_keys
 from .engine_settings import CONTACT_DEFAULTS, EngineSettings
@@ -56,6 +58,7 @@ from .engine_steps import (
     score,
 )
 from .fields import FieldSpec
+from .normalise import normalise_columns
 
 #: Compared fields: the column of ``contact_fields(contacts)`` and its kind.
 CONTACT_FIELDS: tuple[FieldSpec, ...] = (
@@ -138,27 +141,35 @@ def contact_fields(contacts: pd.DataFrame, settings: ContactMatchSettings) -> pd
 _CACHE: dict[str, tuple[int, Prepared]] = {}
 
 
-def prepare_contacts(contacts: pd.DataFrame, settings: ContactMatchSettings) -> Prepared:
+def prepare_contacts(contacts: pd.DataFrame, settings: ContactMatchSettings,
+                     beside: bool = False) -> Prepared:
     """Normalised fields; the last result is kept, so blocking and scoring in
-    one process (an in-process run) normalise once."""
-    data = contact_fields(contacts, settings)
+    one process (an in-process run) normalise once. The keys of the fields the
+    standardiser already normalised are read off its columns; with ``beside``
+    (the caller knows a fork is safe and a core is free), a forked process does
+    that while this one normalises the other fields."""
+    data = contact_fields(contacts, settings).reset_index(drop=True)
     fingerprint = hash((len(data), settings.fields, settings.engine.generic_min_names,
                         int(pd.util.hash_pandas_object(data.astype(str), index=False).sum())))
     cached = _CACHE.get("last")
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
-    given = standardised_keys(contacts, {spec.column: spec.kind for spec in settings.fields
-                                         if SOURCE_COLUMNS.get(spec.column, spec.column)
-                                         in STANDARD_SOURCES.get(spec.column, ())})
+    kinds = {spec.column: spec.kind for spec in settings.fields
+             if SOURCE_COLUMNS.get(spec.column, spec.column) in STANDARD_SOURCES.get(spec.column, ())}
+    with Background(lambda: standardised_keys(contacts, kinds), enabled=beside) as standardised:
+        made = normalise_columns(data, [spec for spec in settings.fields if spec.column not in kinds])
+        given = {**standardised.result(), **made}
     prepared = prepare(data, settings.fields, settings.engine, given=given)
     _CACHE["last"] = (fingerprint, prepared)
     return prepared
 
 
-def block_contacts(contacts: pd.DataFrame, settings: ContactMatchSettings) -> Candidates:
+def block_contacts(contacts: pd.DataFrame, settings: ContactMatchSettings,
+                   beside: bool = False) -> Candidates:
     """Candidate pairs (``left``, ``right`` positions, ``rules`` bit mask) plus
-    ``blocked_on`` (the rules' names, to explain why a pair was looked at)."""
-    candidates = find_candidates(prepare_contacts(contacts, settings), settings.engine)
+    ``blocked_on`` (the rules' names, to explain why a pair was looked at);
+    ``beside``: see ``prepare_contacts``."""
+    candidates = find_candidates(prepare_contacts(contacts, settings, beside), settings.engine)
     pairs = candidates.pairs
     pairs = pairs.assign(blocked_on=rule_labels(pairs["rules"], candidates.rules))
     return replace(candidates, pairs=pairs)

@@ -230,6 +230,12 @@ def _normalise_all(columns: dict[str, pd.Series], specs: Sequence[FieldSpec],
         return {column: future.result() for column, future in futures.items()}
 
 
+def normalise_columns(data: pd.DataFrame, specs: Sequence[FieldSpec], workers: int = 1) -> dict[str, pd.DataFrame]:
+    """Each field's keys alone (no person key, no generic flags): what
+    ``normalise_fields`` makes for the fields it is not ``given``."""
+    return _normalise_all({s.column: data[s.column] for s in specs}, specs, workers)
+
+
 def normalise_fields(
     data: pd.DataFrame, specs: Sequence[FieldSpec], generic_min_names: int,
     given: dict[str, pd.DataFrame] | None = None, workers: int = 1,
