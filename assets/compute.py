@@ -12,6 +12,9 @@ where they are called. Two shapes of work are farmed out:
   ``partition_size`` candidate pairs, the prepared contacts sent to every worker
   once.
 
+And one permission: ``beside()``, whether a step may fork one process to
+compute half of its own work (``validators.background``).
+
 Results are gathered in input order, so both engines give identical frames
 (``tests/test_dask_engine.py`` runs the pipeline both ways on the sample data).
 """
@@ -45,9 +48,9 @@ class ComputeEngine(dg.ConfigurableResource):
     )
     local_workers: int | None = Field(
         default=None,
-        description="pandas engine: extra processes that share large standardisation jobs "
-        "with the run's own process. Default: one per further core (cores - 1); 0 keeps "
-        "everything in the run's process.",
+        description="pandas engine: extra processes that share large jobs with the run's "
+        "own process (a forked half of a step's work, spawned workers for distinct values). "
+        "Default: one per further core (cores - 1); 0 keeps everything in the run's process.",
     )
     partition_size: int = Field(
         default=100_000,

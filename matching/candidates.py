@@ -74,6 +74,9 @@ def derive_blocking_rules(specs: list[FieldSpec]) -> tuple[BlockingRule, ...]:
         for person in (given, family):
             if person:
                 add((postcode.column, "value"), (person.column, "initial"))
+    full_name = _first(specs, "name")
+    if company and full_name:  # 王伟 at 华为: a full name within a company, even where 王伟 is everywhere
+        add((company.column, "value"), (full_name.column, "anagram"))
     if company and family:  # 王总 at 华为 / 王思玲 at 华为技术有限公司
         add((company.column, "head"), (family.column, "initial"))
     if not rules:  # nothing identifying: fall back to exact values of every field
