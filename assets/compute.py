@@ -109,7 +109,12 @@ class ComputeEngine(dg.ConfigurableResource):
         thread, and the only other threads a run has (a progress bar's monitor,
         a benchmark's memory sampler) hold no lock the child needs; the child
         computes on data it inherited, sends its result through a pipe and exits
-        without running the parent's exit handlers."""
+        without running the parent's exit handlers.
+
+        Not with Dask: there the heavy stages' work goes to the cluster (a local
+        half would bypass it, e.g. the standardiser's normalisers)."""
+        if self.resolved_engine() != "pandas":
+            return False
         workers = self.local_workers
         return (_cores() - 1 if workers is None else workers) >= 1
 

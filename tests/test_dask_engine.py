@@ -109,3 +109,10 @@ def _sample_contacts() -> pd.DataFrame:
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown compute engine"):
         ComputeEngine(engine="spark").resolved_engine()
+
+
+def test_steps_halve_their_work_locally_only_on_the_pandas_engine() -> None:
+    """A forked half would bypass the cluster (the standardiser's normalisers run there)."""
+    assert ComputeEngine(engine="pandas", local_workers=1).beside()
+    assert not ComputeEngine(engine="pandas", local_workers=0).beside()
+    assert not ComputeEngine(engine="dask", local_workers=1).beside()
