@@ -87,9 +87,8 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None,
 def _write(folder: Path, latest: pd.DataFrame, customers: dict[str, dict], spools: Spools) -> None:
     """``customers.jsonl`` and ``customers.csv``, one line per change in change
     order: an upsert's lines from the spools when they hold it, else made here."""
-    csv_text = _CsvText()
     with (folder / "customers.jsonl").open("wb") as jsonl, (folder / "customers.csv").open("wb") as table:
-        table.write(codecs.BOM_UTF8 + csv_text(CSV_COLUMNS).encode("utf-8"))  # BOM: Excel reads UTF-8
+        table.write(codecs.BOM_UTF8 + _CSV_TEXT(CSV_COLUMNS).encode("utf-8"))  # BOM: Excel reads UTF-8
         for change in latest.itertuples(index=False):
             done = spools.lines(change.customer_id) if change.change_type == "upsert" else None
             if done is None:
