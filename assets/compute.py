@@ -105,11 +105,15 @@ class ComputeEngine(dg.ConfigurableResource):
         beside it (``validators.background``): when a core is free for it
         (``local_workers`` ≥ 1, the default on a machine with two or more).
 
-        Forking is safe here: a run's step executes on the process's main
-        thread, and the only other threads a run has (a progress bar's monitor,
-        a benchmark's memory sampler) hold no lock the child needs; the child
-        computes on data it inherited, sends its result through a pipe and exits
-        without running the parent's exit handlers.
+        Why forking is safe here: a step executes on its process's main thread;
+        the other threads seen in a run (a progress bar's monitor, a benchmark's
+        memory sampler; in a UI run's step process, Dagster's own) wait on their
+        own events and hold no lock the child needs. The child computes on data
+        it inherited, writes its result to a file and exits with ``os._exit``:
+        no exit handlers of the parent, no database socket of the parent closed.
+        A run as the UI launches it (each step in its own process, Dagster's
+        multiprocess executor) forks too, and publishes what an in-process run
+        does (``tests/test_cli_and_ui.py``).
 
         Not with Dask: there the heavy stages' work goes to the cluster (a local
         half would bypass it, e.g. the standardiser's normalisers)."""

@@ -7,6 +7,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.webui import free_port, graphql
@@ -119,3 +120,35 @@ def test_explain_shows_a_customer_masked_by_default(cli_run: dict) -> None:
     missing = subprocess.run([str(BIN / "customer-master"), "explain", "CM-NOSUCHCUSTOMER", "--store",
                               f"sqlite:///{store}"], env=cli_run["env"], capture_output=True, text=True)
     assert missing.returncode == 1 and "no customer" in missing.stdout
+
+
+_MULTIPROCESS_RUN = """
+import dagster as dg
+from pipelines.run import main_job
+if __name__ == "__main__":
+    with dg.execute_job(dg.reconstructable(main_job), instance=dg.DagsterInstance.get(),
+                        run_config={"execution": {"config": {"multiprocess": {"max_concurrent": 2}}}},
+                        raise_on_error=False) as result:
+        raise SystemExit(0 if result.success else 1)
+"""
+
+
+def test_a_run_with_every_step_in_its_own_process_publishes_what_the_cli_run_did(
+        cli_run: dict, tmp_path: Path) -> None:
+    """How the UI launches the main job: Dagster's multiprocess executor, each step in
+    a process of its own, where steps still hand halves of their work to a forked
+    process (``ComputeEngine.beside``). The store must hold what the in-process run's holds."""
+    from tests.cli_runs import result_tables
+
+    (tmp_path / "home").mkdir()
+    env = {**cli_run["env"], "DAGSTER_HOME": str(tmp_path / "home"), "CUSTOMER_OUTPUT_DIR": str(tmp_path / "out")}
+    script = tmp_path / "multiprocess_run.py"
+    script.write_text(_MULTIPROCESS_RUN)
+    completed = subprocess.run([sys.executable, str(script)], cwd=PROJECT, env=env, capture_output=True,
+                               text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    ours = result_tables(f"sqlite:///{tmp_path / 'out' / 'crm_store.sqlite'}")
+    theirs = result_tables(f"sqlite:///{cli_run['tmp'] / 'out' / 'crm_store.sqlite'}")
+    for name, frame in theirs.items():
+        pd.testing.assert_frame_equal(ours[name], frame, obj=name)
+    assert len(ours["customer_xref"]) > 100
