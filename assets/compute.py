@@ -106,9 +106,9 @@ class ComputeEngine(dg.ConfigurableResource):
         (``local_workers`` ≥ 1, the default on a machine with two or more).
 
         Why forking is safe here: a step executes on its process's main thread;
-        the other threads seen in a run (a progress bar's monitor, a benchmark's
-        memory sampler; in a UI run's step process, Dagster's own) wait on their
-        own events and hold no lock the child needs. The child computes on data
+        the other threads seen in an in-process run (a progress bar's monitor, a
+        benchmark's memory sampler) wait on their own events and hold no lock
+        the child needs. The child computes on data
         it inherited, writes its result to a file and exits with ``os._exit``:
         no exit handlers of the parent, no database socket of the parent closed.
         A run as the UI launches it (each step in its own process, Dagster's
@@ -163,19 +163,10 @@ class ComputeEngine(dg.ConfigurableResource):
         bounds = range(0, len(left), self.partition_size)
         futures = [client.submit(compare, remote, left[i:i + self.partition_size],
                                  right[i:i + self.partition_size], pure=False) for i in bounds]
-        return _joined(client.gather(futures), left)
-
-
-def _joined(parts: list[tuple[np.ndarray, list]], left: np.ndarray) -> tuple[np.ndarray, list]:
-    """Chunks' (codes, rows) joined in order. A field whose rows are the pairs'
-    left records (every field but a list-valued one) gets ``left`` itself, not a
-    joined copy of it (a million records' candidate pairs: ~100 MB a field)."""
-    codes = np.concatenate([c for c, _ in parts])
-    rows = []
-    for field in range(len(parts[0][1])):
-        joined = np.concatenate([r[field] for _, r in parts])
-        rows.append(left if np.array_equal(joined, left) else joined)
-    return codes, rows
+        parts = client.gather(futures)
+        codes = np.concatenate([c for c, _ in parts])
+        rows = [np.concatenate([r[field] for _, r in parts]) for field in range(len(parts[0][1]))]
+        return codes, rows
 
 
 def _cores() -> int:

@@ -50,19 +50,15 @@ class Spools:
 
     files: list[tuple[Path, Index]] = field(default_factory=list)
     _stack: ExitStack = field(default_factory=ExitStack)
-    _maps: list[mmap.mmap] = field(default_factory=list)
+    _maps: list[tuple[Index, mmap.mmap]] | None = None
 
     def lines(self, customer_id: str) -> tuple[bytes, bytes] | None:
         """The customer's JSON line and CSV row (UTF-8), or None if not spooled."""
-        if not self._maps:
-            for path, _ in self.files:
-                handle = self._stack.enter_context(path.open("rb"))
-                if path.stat().st_size:
-                    self._maps.append(self._stack.enter_context(
-                        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)))
-                else:
-                    self._maps.append(b"")  # type: ignore[arg-type]
-        for (_, index), data in zip(self.files, self._maps):
+        if self._maps is None:  # a file with an empty index is empty: nothing to map
+            self._maps = [(index, self._stack.enter_context(mmap.mmap(
+                self._stack.enter_context(path.open("rb")).fileno(), 0, access=mmap.ACCESS_READ)))
+                for path, index in self.files if index]
+        for index, data in self._maps:
             where = index.get(customer_id)
             if where is not None:
                 offset, json_bytes, csv_bytes = where
@@ -71,7 +67,7 @@ class Spools:
 
     def close(self) -> None:
         self._stack.close()
-        self._maps.clear()
+        self._maps = None
         for path, _ in self.files:
             path.unlink(missing_ok=True)
 

@@ -1,6 +1,9 @@
 """List-valued fields, deterministic rules, the review caps, reference priors
 and field options of the matching engine, on small tables with known answers."""
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -173,7 +176,12 @@ def test_a_background_child_gives_what_this_process_gives() -> None:
     data = np.arange(1000)
     with Background(lambda: np.cumsum(data), enabled=True) as child:
         assert child._process is not None
+        spool = Path(child._path)
         assert child.result().tolist() == np.cumsum(data).tolist()
+    assert not spool.exists()  # the result's temporary file is removed
+    # Computed by the child, not by this process after a failed hand-over.
+    with Background(os.getpid, enabled=True) as elsewhere:
+        assert elsewhere.result() != os.getpid()
     with Background(lambda: np.cumsum(data), enabled=False) as here:
         assert here._process is None
         assert here.result().tolist() == np.cumsum(data).tolist()
