@@ -82,7 +82,8 @@ def quality_validation(
     thresholds = quality.thresholds()
     mapper = compute.distinct_mapper()
     outcomes = [
-        validate_contacts(standardised_contacts, thresholds, mapper),  # as its check got it: not twice
+        # As its check got it: not twice in one run.
+        validate_contacts(standardised_contacts, thresholds, mapper, _contacts_name(context.run_id)),
         run_suite(golden_view(golden_customers, mapper), golden_customers_suite(thresholds)),
         run_suite(contact_clusters, xref_suite()),
         run_suite(
@@ -112,6 +113,12 @@ def quality_validation(
     )
 
 
+def _contacts_name(run_id: str) -> str:
+    """What names the standardised contacts a run's steps read: the run's own
+    output (or the stored one it loaded), which no step changes within the run."""
+    return f"{run_id}/standardised_contacts"
+
+
 def _check_result(outcomes: list[SuiteOutcome]) -> dg.AssetCheckResult:
     """Passed unless an expectation failed; ERROR (blocking) when an
     error-severity one did, WARN when only warnings did."""
@@ -133,13 +140,14 @@ def _check_result(outcomes: list[SuiteOutcome]) -> dg.AssetCheckResult:
 @dg.asset_check(asset="standardised_contacts", blocking=True)
 @step_body
 def standardised_contacts_expectations(
-    quality: QualitySettings, compute: ComputeEngine, standardised_contacts: pd.DataFrame
+    context: dg.AssetCheckExecutionContext, quality: QualitySettings, compute: ComputeEngine,
+    standardised_contacts: pd.DataFrame,
 ) -> dg.AssetCheckResult:
     """Great Expectations on the standardised records: unique keys, phones that
     phonenumbers calls valid, emails that pass email-validator (ERROR, blocks
     the run); completeness (WARN)."""
     return _check_result([validate_contacts(standardised_contacts, quality.thresholds(),
-                                            compute.distinct_mapper())])
+                                            compute.distinct_mapper(), _contacts_name(context.run.run_id))])
 
 
 @dg.asset_check(asset="quality_validation", blocking=True)

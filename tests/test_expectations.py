@@ -297,3 +297,19 @@ def test_validate_contacts_remembers_only_the_very_same_frame_and_rules() -> Non
     again = validate_contacts(broken, thresholds)
     assert again is not first and again.failed(ERROR)
     assert validate_contacts(CONTACTS, QualityThresholds(max_quarantine_rate=0.5)) is not first
+
+
+def test_validate_contacts_named_by_the_run_is_remembered_for_that_name_only() -> None:
+    """The asset layer names a run's standardised contacts (run id + output): the
+    check and the quality report then share one validation without hashing a
+    million records; another run's name, or other rules, validate again."""
+    from validators.expectations import validate_contacts
+
+    thresholds = QualityThresholds()
+    first = validate_contacts(CONTACTS, thresholds, same_as="run-1/standardised_contacts")
+    assert first == run_suite(contacts_view(CONTACTS), standardised_contacts_suite(thresholds))
+    assert validate_contacts(CONTACTS.copy(), thresholds, same_as="run-1/standardised_contacts") is first
+    assert validate_contacts(CONTACTS, thresholds, same_as="run-2/standardised_contacts") is not first
+    named = validate_contacts(CONTACTS, thresholds, same_as="run-3/standardised_contacts")
+    assert validate_contacts(CONTACTS, QualityThresholds(max_quarantine_rate=0.5),
+                             same_as="run-3/standardised_contacts") is not named

@@ -25,6 +25,21 @@ def test_mask_phone(raw: object, expected: str | None) -> None:
     assert mask_phone(raw) == expected
 
 
+def test_a_plain_chinese_mobile_is_masked_as_the_parsed_number_is() -> None:
+    """The +86 mobile shortcut gives what parsing gives, on every prefix 100–199
+    (179x, a carrier code the parse strips, and 10x–12x go the parse's way)."""
+    import phonenumbers
+
+    from validators.masking import _mask_digits
+
+    for prefix in range(100, 200):
+        for rest in ("00000000", "12345678", "99999999"):
+            text = f"+86{prefix}{rest}"
+            number = phonenumbers.parse(text, None)
+            parsed = f"+{number.country_code} {_mask_digits(phonenumbers.national_significant_number(number))}"
+            assert mask_phone(text) == parsed, text
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

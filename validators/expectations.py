@@ -28,7 +28,8 @@ from email_validator import validate_email
 from .distinct import Mapper, in_process
 from .emails import _plain_address, parse_email
 from .phones import is_placeholder_phone
-from .schemas import SOURCE_SYSTEMS, _is_valid_e164  # the same phone rule pandera applies
+from . import e164_rule  # the same phone rule pandera applies, its verdicts shared
+from .schemas import SOURCE_SYSTEMS
 from .scorecard import batch_metrics  # one definition of a quarantine rate, shared
 from .validation import ERROR, WARNING, SuiteOutcome, run_suite
 
@@ -97,15 +98,19 @@ _REMEMBER_LOCK = threading.Lock()
 
 
 def validate_contacts(contacts: pd.DataFrame, thresholds: QualityThresholds,
-                      mapper: Mapper = in_process) -> SuiteOutcome:
+                      mapper: Mapper = in_process, same_as: str | None = None) -> SuiteOutcome:
     """The standardised-contacts suite on ``contacts_view(contacts)``.
 
     Why remembered: the blocking check on ``standardised_contacts`` and the run's
     quality report both need this outcome, and validating a million records costs
-    half a minute. The outcome of the last frame seen is kept under a hash of the
-    frame's content (values, index, columns, dtypes) and the thresholds, so only
-    the very same frame and rules get it back; anything else is validated."""
-    key = _fingerprint(contacts, thresholds)
+    half a minute. The outcome of the last frame seen is kept with the
+    thresholds, under ``same_as`` when the caller names the frame (a run's
+    output, which nothing changes within the run: the asset layer passes the
+    run id and the output's name), otherwise under a hash of the frame's content
+    (values, index, columns, dtypes), which costs ~4 s at a million records.
+    Either way only the very same frame and rules get it back; anything else is
+    validated."""
+    key = _fingerprint(contacts, thresholds, same_as)
     with _REMEMBER_LOCK:
         if key in _REMEMBERED:
             return _REMEMBERED[key]
@@ -116,9 +121,12 @@ def validate_contacts(contacts: pd.DataFrame, thresholds: QualityThresholds,
     return outcome
 
 
-def _fingerprint(frame: pd.DataFrame, thresholds: QualityThresholds) -> str:
+def _fingerprint(frame: pd.DataFrame, thresholds: QualityThresholds, same_as: str | None = None) -> str:
     digest = hashlib.sha256()
-    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    if same_as is None:
+        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    else:  # named by the caller; its shape is still checked
+        digest.update(json.dumps(["named", same_as]).encode())
     digest.update(json.dumps([list(map(str, frame.columns)), [str(t) for t in frame.dtypes],
                               len(frame), thresholds.to_json()]).encode())
     return digest.hexdigest()
@@ -136,29 +144,23 @@ def golden_view(golden: pd.DataFrame, mapper: Mapper = in_process) -> pd.DataFra
     return view
 
 
-#: Number → does the pandera phone rule call it valid. The rule is a pure function
-#: of the number, so its verdicts are kept for the run's next suite: the golden
-#: records' numbers are the contacts' numbers again. ``forget_phone_verdicts``
-#: empties it when the run's last suite is done (a million numbers: ~100 MB).
-_PHONE_VERDICTS: dict[str, bool] = {}
-
-
 def forget_phone_verdicts() -> None:
-    _PHONE_VERDICTS.clear()
+    """The run's last phone rule has run: drop its remembered verdicts (``e164_rule``)."""
+    e164_rule.forget()
 
 
 def _phones_valid_by(columns: list[pd.Series], mapper: Mapper) -> Callable[[str], bool]:
     """The rule "every number of the ``;`` list is a valid E.164 number", with
     each distinct number of ``columns`` judged once (``phones`` repeats the
     ``phone`` and ``landline`` columns' numbers) by ``mapper``, on both cores
-    at a million records: parsing them was four fifths of the contacts suite."""
+    at a million records: parsing them was four fifths of the contacts suite.
+    Verdicts are shared with the pandera schemas and the run's next suite
+    (``e164_rule``): the golden records' numbers are the contacts' numbers again."""
     numbers: set[str] = set()
     for column in columns:
         for value in column.dropna().unique():
             numbers.update(part for part in str(value).split(";") if part)
-    new = sorted(numbers.difference(_PHONE_VERDICTS))
-    _PHONE_VERDICTS.update(zip(new, mapper(_is_valid_e164, new)))
-    verdicts = _PHONE_VERDICTS
+    verdicts = e164_rule.judge(numbers, mapper)
 
     def valid(value: str) -> bool:
         return all(verdicts[part] for part in str(value).split(";") if part)

@@ -11,6 +11,8 @@ import re
 
 import phonenumbers
 
+from .cn_mobile import PLAIN_MOBILE_E164
+
 __all__ = ["mask_email", "mask_id_card", "mask_name", "mask_phone", "mask_text"]
 
 _FULL_WIDTH = str.maketrans(
@@ -44,6 +46,8 @@ def mask_phone(value: object) -> str | None:
         digits = _NON_DIGIT.sub("", text)
         if not digits:
             return _FALLBACK
+        if PLAIN_MOBILE_E164.fullmatch(text):  # what the parse below gives, without it (~20 µs)
+            return f"+86 {_mask_digits(text[3:])}"
         if text.startswith(("+", "00")):
             international = digits[2:] if text.startswith("00") else digits
             try:
