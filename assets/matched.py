@@ -18,6 +18,7 @@ from .compute import ComputeEngine
 from .metadata import counts_table, matrix_table
 from .resources import CrmStore
 from .review import review_constraints
+from .standardised import contacts_name
 from .step import step_body
 from .store import load_aliases, load_previous_xref
 
@@ -50,7 +51,8 @@ def candidate_pairs(
 ) -> dg.Output[pd.DataFrame]:
     """Record pairs sharing a blocking key (phone, email, resident id, pinyin
     letters of the name, name + birth year, company + surname …)."""
-    result = block_contacts(standardised_contacts, config.settings(), beside=compute.beside())
+    result = block_contacts(standardised_contacts, config.settings(), beside=compute.beside(),
+                            same_as=contacts_name(context.run_id))
     pairs = result.pairs
     return dg.Output(
         pairs,
@@ -69,6 +71,7 @@ def candidate_pairs(
 @dg.asset(group_name=MATCH_GROUP, kinds={"pandas", "rapidfuzz"})
 @step_body
 def scored_pairs(
+    context: dg.AssetExecutionContext,
     config: MatchConfig,
     compute: ComputeEngine,
     standardised_contacts: pd.DataFrame,
@@ -84,7 +87,8 @@ def scored_pairs(
     settings = config.settings()
     # Pair comparison is per pair: on engine dask, chunks of pairs run on the cluster.
     result = score_contacts(standardised_contacts, candidate_pairs, settings,
-                            compare_with=compute.pair_comparer(compare), every_pair=False)
+                            compare_with=compute.pair_comparer(compare), every_pair=False,
+                            same_as=contacts_name(context.run_id))
     scored = result.pairs
     decisions = {d: n for d, n in scored["decision"].value_counts().items() if d != NO_MATCH}
     if len(candidate_pairs) > sum(decisions.values()):  # every pair left out is a no-match

@@ -27,6 +27,7 @@ from validators.validation import ERROR, WARNING, SuiteOutcome, run_suite
 from .compute import ComputeEngine
 from .metadata import matrix_table
 from .resources import QualitySettings
+from .standardised import contacts_name
 from .step import step_body
 from .timestamps import now_iso
 
@@ -83,7 +84,7 @@ def quality_validation(
     mapper = compute.distinct_mapper()
     outcomes = [
         # As its check got it: not twice in one run.
-        validate_contacts(standardised_contacts, thresholds, mapper, _contacts_name(context.run_id)),
+        validate_contacts(standardised_contacts, thresholds, mapper, contacts_name(context.run_id)),
         run_suite(golden_view(golden_customers, mapper), golden_customers_suite(thresholds)),
         run_suite(contact_clusters, xref_suite()),
         run_suite(
@@ -111,12 +112,6 @@ def quality_validation(
             "thresholds": dg.MetadataValue.json(json.loads(thresholds.to_json())),
         },
     )
-
-
-def _contacts_name(run_id: str) -> str:
-    """What names the standardised contacts a run's steps read: the run's own
-    output (or the stored one it loaded), which no step changes within the run."""
-    return f"{run_id}/standardised_contacts"
 
 
 def _check_result(outcomes: list[SuiteOutcome]) -> dg.AssetCheckResult:
@@ -147,7 +142,7 @@ def standardised_contacts_expectations(
     phonenumbers calls valid, emails that pass email-validator (ERROR, blocks
     the run); completeness (WARN)."""
     return _check_result([validate_contacts(standardised_contacts, quality.thresholds(),
-                                            compute.distinct_mapper(), _contacts_name(context.run.run_id))])
+                                            compute.distinct_mapper(), contacts_name(context.run.run_id))])
 
 
 @dg.asset_check(asset="quality_validation", blocking=True)

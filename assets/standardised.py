@@ -16,6 +16,13 @@ from .step import step_body
 
 STANDARDISE_GROUP = "standardise"
 
+def contacts_name(run_id: str) -> str:
+    """What names a run's standardised contacts for the steps that remember work
+    done on them (validation, the matcher's normalised fields): the run's own
+    output, or the stored one the run loaded, which no step changes within the run."""
+    return f"{run_id}/standardised_contacts"
+
+
 #: Fields whose completeness is shown per source.
 _COMPLETENESS_FIELDS = ("name", "phone", "email", "company", "city", "id_card")
 

@@ -142,15 +142,19 @@ _CACHE: dict[str, tuple[int, Prepared]] = {}
 
 
 def prepare_contacts(contacts: pd.DataFrame, settings: ContactMatchSettings,
-                     beside: bool = False) -> Prepared:
+                     beside: bool = False, same_as: str | None = None) -> Prepared:
     """Normalised fields; the last result is kept, so blocking and scoring in
-    one process (an in-process run) normalise once. The keys of the fields the
-    standardiser already normalised are read off its columns; with ``beside``
-    (the caller knows a fork is safe and a core is free), a forked process does
-    that while this one normalises the other fields."""
+    one process (an in-process run) normalise once. It is kept under a hash of
+    the compared values (~1 s at a million records, each time), or under
+    ``same_as`` when the caller names the frame (a run's output, unchanged within
+    the run: the asset layer passes the run id and the output's name). The keys
+    of the fields the standardiser already normalised are read off its columns;
+    with ``beside`` (the caller knows a fork is safe and a core is free), a
+    forked process does that while this one normalises the other fields."""
     data = contact_fields(contacts, settings).reset_index(drop=True)
-    fingerprint = hash((len(data), settings.fields, settings.engine.generic_min_names,
-                        int(pd.util.hash_pandas_object(data.astype(str), index=False).sum())))
+    content = same_as if same_as is not None else \
+        int(pd.util.hash_pandas_object(data.astype(str), index=False).sum())
+    fingerprint = hash((len(data), settings.fields, settings.engine.generic_min_names, content))
     cached = _CACHE.get("last")
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
@@ -165,11 +169,11 @@ def prepare_contacts(contacts: pd.DataFrame, settings: ContactMatchSettings,
 
 
 def block_contacts(contacts: pd.DataFrame, settings: ContactMatchSettings,
-                   beside: bool = False) -> Candidates:
+                   beside: bool = False, same_as: str | None = None) -> Candidates:
     """Candidate pairs (``left``, ``right`` positions, ``rules`` bit mask) plus
     ``blocked_on`` (the rules' names, to explain why a pair was looked at);
-    ``beside``: see ``prepare_contacts``."""
-    candidates = find_candidates(prepare_contacts(contacts, settings, beside), settings.engine)
+    ``beside`` and ``same_as``: see ``prepare_contacts``."""
+    candidates = find_candidates(prepare_contacts(contacts, settings, beside, same_as), settings.engine)
     pairs = candidates.pairs
     pairs = pairs.assign(blocked_on=rule_labels(pairs["rules"], candidates.rules))
     return replace(candidates, pairs=pairs)
@@ -177,14 +181,15 @@ def block_contacts(contacts: pd.DataFrame, settings: ContactMatchSettings,
 
 def score_contacts(
     contacts: pd.DataFrame, pairs: pd.DataFrame, settings: ContactMatchSettings,
-    compare_with: Callable = compare, every_pair: bool = True,
+    compare_with: Callable = compare, every_pair: bool = True, same_as: str | None = None,
 ) -> ScoredContacts:
     """Learn the model from ``contacts`` and the candidate ``pairs`` (as
     ``block_contacts`` made them), then score every pair. ``compare_with`` is
     ``compare`` or a stand-in that computes the same thing elsewhere (chunks of
     pairs on a Dask cluster: ``assets/compute.py``); without ``every_pair`` the
-    plain no-match pairs are left out (``engine_steps.score``)."""
-    prepared = prepare_contacts(contacts, settings)
+    plain no-match pairs are left out (``engine_steps.score``); ``same_as``: see
+    ``prepare_contacts``."""
+    prepared = prepare_contacts(contacts, settings, same_as=same_as)
     _CACHE.clear()  # scoring is its last reader: not held for the rest of a run
     rules = blocking_rules(settings.fields, settings.engine)
     candidates = Candidates(pairs[["left", "right", "rules"]].reset_index(drop=True), rules, {}, {})

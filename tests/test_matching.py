@@ -112,3 +112,22 @@ def test_oversized_blocks_are_skipped_not_exploded() -> None:
     result = block_contacts(frame, ContactMatchSettings().with_thresholds(0.95, 0.5, 50))
     assert result.skipped_blocks["name.anagram"] == 1
     assert len(result.pairs) == 0
+
+
+def test_normalised_fields_are_kept_for_the_same_frame_or_the_same_name_only() -> None:
+    """Blocking and scoring in one run normalise once: the last preparation is
+    kept under the compared values, or under the name the asset layer gives a
+    run's output; another name or other values prepare again."""
+    from matching.contacts import prepare_contacts
+
+    a = raw("web_forms", name="王小明", phone="13600136001")
+    b = raw("wechat", name="李娜", phone="13600136002")
+    frame = contacts(a, b)
+    settings = ContactMatchSettings()
+    first = prepare_contacts(frame, settings)
+    assert prepare_contacts(frame.copy(), settings) is first  # same values
+    other = contacts(a, raw("wechat", name="张伟", phone="13600136003"))
+    assert prepare_contacts(other, settings) is not first
+    named = prepare_contacts(frame, settings, same_as="run-1/standardised_contacts")
+    assert prepare_contacts(frame.copy(), settings, same_as="run-1/standardised_contacts") is named
+    assert prepare_contacts(frame, settings, same_as="run-2/standardised_contacts") is not named

@@ -85,7 +85,7 @@ def contacts_view(contacts: pd.DataFrame, mapper: Mapper = in_process) -> pd.Dat
     """``standardised_contacts`` plus ``phone_is_valid`` (every number of the record,
     NA when it has none), ``email_is_valid`` (NA without email) and ``has_phone_or_email``.
     ``mapper`` runs the phone rule over the distinct numbers (``validators.distinct``)."""
-    view = contacts.reset_index(drop=True).copy()
+    view = contacts.reset_index(drop=True)  # copy-on-write: new columns stay in the view
     numbers = [view[c] for c in ("phone", "phones", "landline") if c in view]
     view["phone_is_valid"] = _flag(numbers, _phones_valid_by(numbers, mapper), "all")
     view["email_is_valid"] = _flag([view["email"]], _email_valid, "all", mapper)
@@ -135,7 +135,7 @@ def _fingerprint(frame: pd.DataFrame, thresholds: QualityThresholds, same_as: st
 def golden_view(golden: pd.DataFrame, mapper: Mapper = in_process) -> pd.DataFrame:
     """``golden_customers`` plus ``phone_is_valid``/``phone_is_placeholder`` (phone and
     landline) and ``email_is_valid``/``email_is_placeholder``; NA where there is no value."""
-    view = golden.reset_index(drop=True).copy()
+    view = golden.reset_index(drop=True)  # copy-on-write: new columns stay in the view
     phones = [view["phone"], view["landline"]]
     view["phone_is_valid"] = _flag(phones, _phones_valid_by(phones, mapper), "all")
     view["phone_is_placeholder"] = _flag(phones, is_placeholder_phone, "any", mapper)

@@ -29,9 +29,9 @@ def record_changes(
     touched = set(golden_plan.customer_ids("inserts", "updates"))
     for plan in child_plans.values():
         # xref deletes carry only their own key, so they name no customer
-        for customer in plan.customer_ids("inserts", "updates", "deletes"):
-            if customer and customer not in gone:
-                touched.add(customer)
+        touched.update(plan.customer_ids("inserts", "updates", "deletes"))
+    touched -= gone
+    touched.difference_update({None, ""})
     into = dict(zip(merged["old_customer_id"], merged["customer_id"])) if len(merged) else {}
     rows = [(run_id, now, c, UPSERT, None) for c in sorted(touched)] + [
         (run_id, now, c, MERGE if c in into else RETIRE, into.get(c)) for c in sorted(gone)

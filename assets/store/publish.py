@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pandas as pd
 import sqlalchemy as sa
@@ -148,8 +149,7 @@ class _Plan:
         for kind in which:
             names = self.keys if kind == "deletes" else self.columns
             if "customer_id" in names:
-                at = names.index("customer_id")
-                found += [row[at] for row in getattr(self, kind)]
+                found += map(itemgetter(names.index("customer_id")), getattr(self, kind))
         return found
 
 
