@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from validators.background import Background
 from validators.text import neutralise_formula
 
 from .export_scan import FACETS, Spools, spool_customers
@@ -65,14 +66,15 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None,
         stamp = now_iso()
         folder = out_dir / f"crm_export_{stamp.replace(':', '').replace('-', '')[:15]}_{int(latest['change_id'].max())}"
         folder.mkdir(parents=True, exist_ok=True)
-        if len(upserts) > _SCAN_ABOVE:  # every customer, or most: each line made as its customer is read
+        scan = len(upserts) > _SCAN_ABOVE
+        if scan:  # every customer, or most: each line made as its customer is read
             customers: dict[str, dict] = {}
             spools = spool_customers(conn, engine, {c.customer_id: c for c in upserts.itertuples(index=False)},
                                      folder, _encode, beside)
         else:
             customers, spools = _customers(conn, upserts["customer_id"].tolist()), Spools()
         try:
-            _write(folder, latest, customers, spools)
+            _write(folder, latest, customers, spools, beside and scan)
         finally:
             spools.close()
         end = int(changes["change_id"].max())
@@ -84,18 +86,32 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None,
                         int(counts.get("retire", 0)), start, end)
 
 
-def _write(folder: Path, latest: pd.DataFrame, customers: dict[str, dict], spools: Spools) -> None:
+def _write(folder: Path, latest: pd.DataFrame, customers: dict[str, dict], spools: Spools,
+           beside: bool = False) -> None:
     """``customers.jsonl`` and ``customers.csv``, one line per change in change
-    order: an upsert's lines from the spools when they hold it, else made here."""
-    with (folder / "customers.jsonl").open("wb") as jsonl, (folder / "customers.csv").open("wb") as table:
-        table.write(codecs.BOM_UTF8 + _CSV_TEXT(CSV_COLUMNS).encode("utf-8"))  # BOM: Excel reads UTF-8
+    order: an upsert's lines from the spools when they hold it, else made here.
+    With ``beside``, a forked process writes the CSV file while this one writes
+    the JSON Lines (the two files are independent; -4 s of 8 at a million)."""
+    with Background(lambda: _write_file(folder / "customers.csv", 1, latest, customers, spools),
+                    enabled=beside) as csv_file:
+        _write_file(folder / "customers.jsonl", 0, latest, customers, spools)
+        csv_file.result()
+
+
+def _write_file(path: Path, which: int, latest: pd.DataFrame, customers: dict[str, dict],
+                spools: Spools) -> None:
+    """One of the two files: ``which`` 0 is the JSON Lines, 1 the CSV (with its
+    header, after a BOM so Excel reads UTF-8)."""
+    with path.open("wb") as out:
+        if which:
+            out.write(codecs.BOM_UTF8 + _CSV_TEXT(CSV_COLUMNS).encode("utf-8"))
+        end = b"\n" if which == 0 else b""
         for change in latest.itertuples(index=False):
             done = spools.lines(change.customer_id) if change.change_type == "upsert" else None
             if done is None:
-                json_line, csv_row = _encode(change, customers.get(change.customer_id, {}))
-                done = (json_line.encode("utf-8"), csv_row.encode("utf-8"))
-            jsonl.write(done[0] + b"\n")
-            table.write(done[1])
+                done = tuple(text.encode("utf-8")
+                             for text in _encode(change, customers.get(change.customer_id, {})))
+            out.write(done[which] + end)
 
 
 def _encode(change, customer: dict) -> tuple[str, str]:
