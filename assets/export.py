@@ -91,7 +91,8 @@ def _write(folder: Path, latest: pd.DataFrame, customers: dict[str, dict], spool
     """``customers.jsonl`` and ``customers.csv``, one line per change in change
     order: an upsert's lines from the spools when they hold it, else made here.
     With ``beside``, a forked process writes the CSV file while this one writes
-    the JSON Lines (the two files are independent; -4 s of 8 at a million)."""
+    the JSON Lines (the two files are independent; a million-customer export
+    alone: 25.1 → 23.3 s)."""
     with Background(lambda: _write_file(folder / "customers.csv", 1, latest, customers, spools),
                     enabled=beside) as csv_file:
         _write_file(folder / "customers.jsonl", 0, latest, customers, spools)

@@ -16,6 +16,7 @@ from .step import step_body
 
 STANDARDISE_GROUP = "standardise"
 
+
 def contacts_name(run_id: str) -> str:
     """What names a run's standardised contacts for the steps that remember work
     done on them (validation, the matcher's normalised fields): the run's own

@@ -313,3 +313,22 @@ def test_validate_contacts_named_by_the_run_is_remembered_for_that_name_only() -
     named = validate_contacts(CONTACTS, thresholds, same_as="run-3/standardised_contacts")
     assert validate_contacts(CONTACTS, QualityThresholds(max_quarantine_rate=0.5),
                              same_as="run-3/standardised_contacts") is not named
+
+
+def test_the_schema_reuses_the_phone_verdicts_the_suite_reached(monkeypatch) -> None:
+    """One verdict per number per run: after the suite's view judged the
+    contacts' numbers (on any mapper), pandera's phone checks judge none again."""
+    from validators import e164_rule
+
+    judged: list[str] = []
+    rule = e164_rule.is_valid_e164
+    monkeypatch.setattr(e164_rule, "is_valid_e164", lambda v: judged.append(v) or rule(v))
+    e164_rule.forget()
+    view = contacts_view(CONTACTS)
+    assert judged and set(judged) == set(e164_rule.VERDICTS)
+    before = len(judged)
+    StandardContact.validate(CONTACTS)
+    assert len(judged) == before
+    assert view["phone_is_valid"].dropna().tolist()  # the verdicts were used
+    e164_rule.forget()
+    assert not e164_rule.VERDICTS
