@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import uuid
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -92,27 +93,35 @@ def _write(folder: Path, latest: pd.DataFrame, customers: dict[str, dict], spool
     order: an upsert's lines from the spools when they hold it, else made here.
     With ``beside``, a forked process writes the CSV file while this one writes
     the JSON Lines (the two files are independent; a million-customer export
-    alone: 25.1 → 23.3 s)."""
-    with Background(lambda: _write_file(folder / "customers.csv", 1, latest, customers, spools),
-                    enabled=beside) as csv_file:
-        _write_file(folder / "customers.jsonl", 0, latest, customers, spools)
-        csv_file.result()
+    alone: 25.1 → 23.3 s); otherwise both in one pass, each line made once."""
+    jsonl, table = folder / "customers.jsonl", folder / "customers.csv"
+    if not beside:
+        _write_files({JSONL: jsonl, CSV: table}, latest, customers, spools)
+        return
+    with Background(lambda: _write_files({CSV: table}, latest, customers, spools), enabled=True) as other:
+        _write_files({JSONL: jsonl}, latest, customers, spools)
+        other.result()
 
 
-def _write_file(path: Path, which: int, latest: pd.DataFrame, customers: dict[str, dict],
-                spools: Spools) -> None:
-    """One of the two files: ``which`` 0 is the JSON Lines, 1 the CSV (with its
-    header, after a BOM so Excel reads UTF-8)."""
-    with path.open("wb") as out:
-        if which:
-            out.write(codecs.BOM_UTF8 + _CSV_TEXT(CSV_COLUMNS).encode("utf-8"))
-        end = b"\n" if which == 0 else b""
+#: Which of a change's two encodings (``_encode``) a file holds.
+JSONL, CSV = 0, 1
+
+
+def _write_files(paths: dict[int, Path], latest: pd.DataFrame, customers: dict[str, dict],
+                 spools: Spools) -> None:
+    """The files of ``paths`` (``JSONL`` and/or ``CSV``) in one pass over the
+    changes; the CSV starts with its header after a BOM, so Excel reads UTF-8."""
+    with ExitStack() as stack:
+        outs = {which: stack.enter_context(path.open("wb")) for which, path in paths.items()}
+        if CSV in outs:
+            outs[CSV].write(codecs.BOM_UTF8 + _CSV_TEXT(CSV_COLUMNS).encode("utf-8"))
         for change in latest.itertuples(index=False):
             done = spools.lines(change.customer_id) if change.change_type == "upsert" else None
             if done is None:
-                done = tuple(text.encode("utf-8")
-                             for text in _encode(change, customers.get(change.customer_id, {})))
-            out.write(done[which] + end)
+                json_line, csv_row = _encode(change, customers.get(change.customer_id, {}))
+                done = (json_line.encode("utf-8"), csv_row.encode("utf-8"))
+            for which, out in outs.items():
+                out.write(done[which] + b"\n" if which == JSONL else done[which])
 
 
 def _encode(change, customer: dict) -> tuple[str, str]:

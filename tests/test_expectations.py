@@ -332,3 +332,20 @@ def test_the_schema_reuses_the_phone_verdicts_the_suite_reached(monkeypatch) -> 
     assert view["phone_is_valid"].dropna().tolist()  # the verdicts were used
     e164_rule.forget()
     assert not e164_rule.VERDICTS
+
+
+def test_remembered_phone_verdicts_stay_bounded_and_right(monkeypatch) -> None:
+    """A process whose runs never reach ``forget`` keeps at most ``MAX_VERDICTS``
+    (then starts afresh with the numbers asked about), and every verdict handed
+    back is the rule's."""
+    from validators import e164_rule
+
+    e164_rule.forget()
+    monkeypatch.setattr(e164_rule, "MAX_VERDICTS", 3)
+    numbers = ["+8613800138000", "+8613800138001", "+86123", "+16502530000", "+8610623456789"]
+    for start in range(len(numbers)):
+        asked = numbers[start:start + 2]
+        verdicts = e164_rule.judge(iter(asked))  # a one-pass iterable, as the list check passes
+        assert len(e164_rule.VERDICTS) <= 3
+        assert {n: verdicts[n] for n in asked} == {n: e164_rule.is_valid_e164(n) for n in asked}
+    e164_rule.forget()

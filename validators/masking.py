@@ -46,7 +46,7 @@ def mask_phone(value: object) -> str | None:
         digits = _NON_DIGIT.sub("", text)
         if not digits:
             return _FALLBACK
-        if PLAIN_MOBILE_E164.fullmatch(text):  # what the parse below gives, without it (~20 µs)
+        if PLAIN_MOBILE_E164.fullmatch(text):  # what the parse below gives, without parsing
             return f"+86 {_mask_digits(text[3:])}"
         if text.startswith(("+", "00")):
             international = digits[2:] if text.startswith("00") else digits
