@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from validators.background import Background
 from validators.text import neutralise_formula
 
-from .export_scan import FACETS, Spools, spool_customers
+from .export_scan import FACETS, WRITE_BUFFER, Spools, spool_customers
 from .store.schema import crm_changes, crm_export_log, ensure_schema, metadata
 from .timestamps import now_iso
 
@@ -112,7 +112,8 @@ def _write_files(paths: dict[int, Path], latest: pd.DataFrame, customers: dict[s
     """The files of ``paths`` (``JSONL`` and/or ``CSV``) in one pass over the
     changes; the CSV starts with its header after a BOM, so Excel reads UTF-8."""
     with ExitStack() as stack:
-        outs = {which: stack.enter_context(path.open("wb")) for which, path in paths.items()}
+        outs = {which: stack.enter_context(path.open("wb", buffering=WRITE_BUFFER))
+                for which, path in paths.items()}
         if CSV in outs:
             outs[CSV].write(codecs.BOM_UTF8 + _CSV_TEXT(CSV_COLUMNS).encode("utf-8"))
         for change in latest.itertuples(index=False):

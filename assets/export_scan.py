@@ -36,6 +36,11 @@ FACETS = (("customer_contact_point", "contact_points"), ("customer_owner", "owne
           ("customer_tag", "tags"), ("customer_consent", "consent"),
           ("customer_grade", "grade"), ("customer_channel", "channels"))
 
+#: Bytes buffered per file written. Python's default is the file system's block
+#: size (4 KB here), which is about one ``write`` system call per exported line:
+#: 1.15 million calls for a million-customer export (counted with ``strace -c``).
+WRITE_BUFFER = 1 << 20
+
 #: A customer id range: rows with lower <= customer_id < upper (None: unbounded).
 Range = tuple[str | None, str | None]
 #: customer id → (offset, bytes of the JSON line, bytes of the CSV row) in a spool.
@@ -110,7 +115,7 @@ def _spool(dbapi, dialect: sa.Dialect, changes: dict, path: Path, bounds: Range,
            encode: Encoder) -> tuple[Path, Index]:
     index: Index = {}
     offset = 0
-    with path.open("wb") as out:
+    with path.open("wb", buffering=WRITE_BUFFER) as out:
         for customer_id, customer in customer_stream(dbapi, dialect, bounds):
             change = changes.get(customer_id)
             if change is None:
