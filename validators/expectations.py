@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from email_validator import validate_email
 
+from . import e164_rule  # the same phone rule pandera applies, its verdicts shared
 from .distinct import Mapper, in_process
 from .emails import _plain_address, parse_email
 from .phones import is_placeholder_phone
-from . import e164_rule  # the same phone rule pandera applies, its verdicts shared
 from .schemas import SOURCE_SYSTEMS
 from .scorecard import batch_metrics  # one definition of a quarantine rate, shared
 from .validation import ERROR, WARNING, SuiteOutcome, run_suite

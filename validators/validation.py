@@ -94,8 +94,16 @@ def _batch_definition() -> Any:
     In-memory stores and no docs site (nothing touches the disk), analytics off,
     and ``progress_bars`` off: GX's Validator reads that before drawing its
     "Calculating Metrics" tqdm bars on stderr.
+
+    And no data fingerprint: GX's pandas engine hashes every cell of a batch
+    under ``HASH_THRESHOLD`` bytes (its shallow size: a million records' text
+    columns count 8 bytes each) for a ``pandas_data_fingerprint`` batch marker
+    that nothing here reads; at a million records that took ~2.5 s of each
+    suite run (py-spy, in a run). The threshold is a module constant of GX's
+    engine, read at each batch; where it is missing, setting it changes nothing.
     """
     import great_expectations as gx
+    from great_expectations.execution_engine import pandas_execution_engine
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
@@ -107,6 +115,7 @@ def _batch_definition() -> Any:
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
         analytics_enabled=False,
     )
+    pandas_execution_engine.HASH_THRESHOLD = 0
     context = gx.get_context(mode="ephemeral", project_config=config)
     asset = context.data_sources.add_pandas("customer_master").add_dataframe_asset("frame")
     return asset.add_batch_definition_whole_dataframe("whole_frame")
