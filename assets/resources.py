@@ -86,6 +86,10 @@ class CrmStore(dg.ConfigurableResource):
         return sa.make_url(self.resolved_url()).render_as_string(hide_password=True)
 
 
+#: Page size of a SQLite store created by this program.
+SQLITE_PAGE_BYTES = 16384
+
+
 @lru_cache(maxsize=8)
 def store_engine(url: str) -> sa.Engine:
     """One engine per URL; a SQLite file's folder is created on first use.
@@ -108,6 +112,11 @@ def store_engine(url: str) -> sa.Engine:
         # A 128 MB page cache instead of SQLite's 2 MB: publishing a million
         # customers inserts into indexes far larger than 2 MB (about 15% faster).
         dbapi_connection.execute("PRAGMA cache_size=-131072")
+        # 16 KB pages instead of 4 KB for a store created now (SQLite applies it
+        # only to an empty database; an existing store keeps its pages until a
+        # VACUUM): a first publish of a million customers 28.7-30.1 -> 23.2-25.2 s
+        # (three runs each), 8 KB and 32 KB pages in between.
+        dbapi_connection.execute(f"PRAGMA page_size={SQLITE_PAGE_BYTES}")
 
     @sa.event.listens_for(engine, "begin")
     def _begin_immediate(conn: sa.Connection) -> None:

@@ -86,3 +86,28 @@ def test_a_failing_publish_leaves_the_store_as_it_was(engine: sa.Engine) -> None
                 pd.concat([broken_xref, broken_xref.iloc[[1]]]), quarantine(), NO_MERGES, now="t2")
     assert dump(engine) == before
     assert count_rows(engine)["golden_customer"] == 1
+
+
+def test_a_new_sqlite_store_gets_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    """A store created now has 16 KB pages (faster bulk publishes); a store an
+    earlier version created keeps its 4 KB pages and still publishes."""
+    import sqlite3
+
+    from assets.resources import SQLITE_PAGE_BYTES, store_engine
+
+    def page_size(path: Path) -> int:
+        with sqlite3.connect(path) as conn:
+            return conn.execute("PRAGMA page_size").fetchone()[0]
+
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as conn:
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("CREATE TABLE made_earlier (x)")
+    for path in (tmp_path / "new.sqlite", old):
+        engine = store_engine(f"sqlite:///{path}")
+        report = publish(engine, golden(("CM-1", "王小明")), xref(("legacy", "C1", "CM-1")),
+                         quarantine(), NO_MERGES, now="t1")
+        assert report.tables["golden_customer"].inserted == 1
+        engine.dispose()
+    assert page_size(tmp_path / "new.sqlite") == SQLITE_PAGE_BYTES == 16384
+    assert page_size(old) == 4096
