@@ -44,9 +44,9 @@ def test_standardising_with_workers_gives_the_same_records_and_quarantine() -> N
 
 
 def test_standardising_half_the_rows_in_a_forked_process_gives_the_same(monkeypatch) -> None:
-    """``beside``: the records whose key sorts in the upper half standardised
-    (normalised, rejected, combined) by a forked process, the lower half here: the
-    same contacts in the same order, the same rejections in source order."""
+    """``beside``: each half normalised by its own process (so a value in both
+    halves is normalised twice); repeated records that straddle the halves are
+    combined afterwards, and rejections are the same."""
     import validators.standardise as standardise
     from assets.sources import SOURCE_SPECS, read_source
 
@@ -59,15 +59,3 @@ def test_standardising_half_the_rows_in_a_forked_process_gives_the_same(monkeypa
     pd.testing.assert_frame_equal(beside.contacts, alone.contacts)
     pd.testing.assert_frame_equal(beside.quarantine, alone.quarantine)
     assert len(alone.quarantine) and (alone.contacts["source_rows"] > 1).any()
-
-
-def test_the_split_keeps_every_record_on_one_side() -> None:
-    """Rows of one record key go to one side; a missing key sorts last, so it
-    goes up; with one key there is nothing to split."""
-    from validators.standardise import _upper_keys
-
-    rows = pd.DataFrame({"source_system": ["web", "web", "crm", "web", "crm", "web"],
-                         "source_record_id": ["2", "1", "9", None, "9", "2"]})
-    upper = _upper_keys(rows).tolist()
-    assert upper == [True, True, False, True, False, True]
-    assert _upper_keys(rows.iloc[[0, 5]]) is None

@@ -18,14 +18,15 @@ import numpy as np
 import pandas as pd
 
 from .addresses import normalise_region
-from .background import Background
 from .companies import normalise_company
+from .background import Background
 from .distinct import Mapper, in_process, map_unique
 from .emails import parse_email
 from .identity_numbers import parse_resident_id
 from .names import NameResult, looks_like_person_name, parse_name
 from .phones import PhoneResult, parse_phone, parse_phone_list
-from .row_merging import combine_repeated_records, empty_contacts
+from .row_merging import concat_json_lists, merge_json, per_key, union, union_numbers
+from .schemas import STANDARD_CONTACT_COLUMNS
 from .text import clean_text
 from .values import parse_bool, parse_date, parse_gender, parse_timestamp
 
@@ -36,6 +37,7 @@ _Each = Callable[[pd.Series, Callable[[Any], Any]], list]
 #: Legacy STATUS_CD values meaning the customer was deleted in the old system.
 DELETED_STATUS = frozenset({"D"})
 
+_MULTI_VALUED = ("tags", "source_file", "notes")  # and phones, with their kinds
 
 #: Longest raw value each parsed field may have. Anything longer is not a name,
 #: phone or address a person typed (a pasted document, an attack): it is left
@@ -75,50 +77,24 @@ def standardise_contacts(
     over the distinct values (in this process by default; see ``validators.distinct``).
 
     With ``beside`` (the caller knows a fork is safe and a core is free), a
-    forked process does all of that for the records whose key sorts in the
-    upper half while this one does the lower half: a record's rows are all on
-    one side, the output is sorted by key, and a row's fields depend on that row
-    alone, so the lower half's result followed by the upper half's is the whole.
-    (Split by row position instead, the combining of repeated records had to
-    wait for both halves and ran here alone: ~12 s at a million rows.)"""
+    forked process normalises the second half of the rows while this one
+    normalises the first, each over its own distinct values: a row's normalised
+    fields depend on that row alone, so the halves joined are the whole. Then
+    rejection and the combining of repeated records run here, on all rows."""
     if raw.empty:
-        return StandardisedContacts(empty_contacts(), _quarantine_of(raw.iloc[0:0], []))
+        return StandardisedContacts(_empty_contacts(), _quarantine_of(raw.iloc[0:0], []))
 
     rows, too_long = _drop_oversized(raw.reset_index(drop=True))
-    upper = _upper_keys(rows) if beside and len(rows) >= SPLIT_ROWS else None
-    if upper is None:
-        part = _standardised_part(rows, too_long, settings, mapper)
-        rejected, reasons, contacts = part.rejected, part.reasons, part.contacts
+    if beside and len(rows) >= SPLIT_ROWS:
+        half = len(rows) // 2
+        with Background(lambda: _normalised(rows.iloc[half:], too_long[half:], settings, in_process),
+                        enabled=True) as other:
+            first = _normalised(rows.iloc[:half], too_long[:half], settings, in_process)
+            out = pd.concat([first, other.result()])
+        del first
     else:
-        def half(mask: np.ndarray) -> _Part:
-            return _standardised_part(rows[mask], [too_long[i] for i in np.flatnonzero(mask)],
-                                      settings, in_process)
+        out = _normalised(rows, too_long, settings, mapper)
 
-        with Background(lambda: half(upper), enabled=True) as other:
-            lower = half(~upper)
-            higher = other.result()
-        contacts = pd.concat([lower.contacts, higher.contacts], ignore_index=True)
-        rejected = pd.concat([lower.rejected, higher.rejected]).sort_index()
-        reasons = pd.concat([lower.reasons, higher.reasons]).sort_index()
-    quarantine = _quarantine_of(rows[rejected], reasons.tolist())
-    return StandardisedContacts(contacts, quarantine)
-
-
-@dataclass(frozen=True)
-class _Part:
-    """Some rows standardised: their records (combined, finished), which rows
-    were rejected (bool, the rows' index), and why (the rejected rows' index)."""
-
-    contacts: pd.DataFrame
-    rejected: pd.Series
-    reasons: pd.Series
-
-
-def _standardised_part(rows: pd.DataFrame, too_long: list[str | None],
-                       settings: StandardiseSettings, mapper: Mapper) -> _Part:
-    """Normalise ``rows``, reject those that cannot become a customer, and
-    combine the rows of one record (all of a record's rows must be in ``rows``)."""
-    out = _normalised(rows, too_long, settings, mapper)
     status = rows["status"].to_numpy(dtype=object)
     deleted = pd.Series([isinstance(v, str) and clean_text(v) in DELETED_STATUS for v in status],
                         index=rows.index, dtype=bool)
@@ -127,32 +103,12 @@ def _standardised_part(rows: pd.DataFrame, too_long: list[str | None],
     reasons = [
         ("deleted_in_source", "the old CRM marks this customer as deleted (STATUS_CD=D)")
         if d
-        else ("no_contact_details", _contentless_detail(out.loc[i]))
+        else ("no_contact_details", _contentless_detail(out.iloc[i]))
         for i, d in zip(rows.index[rejected], deleted[rejected])
     ]
-    return _Part(combine_repeated_records(out[~rejected]), rejected,
-                 pd.Series(reasons, index=rows.index[rejected], dtype=object))
-
-
-#: The share of the record keys the forked process standardises. Under half: its
-#: result still has to come back (pickled there and read here: at a million rows
-#: ~5 s of the step, measured; the halves themselves took 25-28 s).
-UPPER_SHARE = 0.46
-
-
-def _upper_keys(rows: pd.DataFrame) -> np.ndarray | None:
-    """Which rows have a record key among the top ``UPPER_SHARE`` of the sorted
-    keys (a missing key counts as highest, as it sorts last); None when one side
-    would be empty."""
-    keys = (rows["source_system"] + ":" + rows["source_record_id"]).to_numpy(dtype=object)
-    present = np.array([isinstance(k, str) for k in keys], dtype=bool)
-    known = np.sort(keys[present])
-    if len(known) < 2:
-        return None
-    split = known[min(len(known) - 1, int(len(known) * (1 - UPPER_SHARE)))]
-    upper = ~present
-    upper[present] = keys[present] >= split
-    return upper if 0 < upper.sum() < len(upper) else None
+    quarantine = _quarantine_of(rows[rejected], reasons)
+    contacts = _combine_repeated_records(out[~rejected])
+    return StandardisedContacts(contacts, quarantine)
 
 
 #: Below this many rows one process normalises them all (a fork costs more than it saves).
@@ -379,3 +335,53 @@ def _quarantine_of(rows: pd.DataFrame, reasons: list[tuple[str, str]]) -> pd.Dat
         }
     )
     return frame.reset_index(drop=True).astype("string")
+
+
+# --- combining rows of one record ----------------------------------------------------
+
+
+def _combine_repeated_records(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per ``record_key``: scalar fields from the most recent row that has
+    them, list fields (phones, owners, tags, files) as the union of all rows."""
+    frame = frame.reset_index(drop=True)
+    repeated = frame["record_key"].duplicated(keep=False)
+    if not repeated.any():
+        return _finish(frame)
+    single = frame[~repeated]
+    multi = frame[repeated].sort_values(["record_key", "updated_at"], ascending=[True, False])
+    combined = multi.groupby("record_key", sort=False).first()
+    keys = multi["record_key"].tolist()
+    for column in _MULTI_VALUED:
+        combined[column] = per_key(keys, multi[column], union)
+    numbers = pd.Series(list(zip(multi["phones"], multi["phone_kinds"])), index=multi.index, dtype=object)
+    numbers = per_key(keys, numbers, union_numbers)
+    combined["phones"] = numbers.map(lambda pair: pair[0])
+    combined["phone_kinds"] = numbers.map(lambda pair: pair[1])
+    combined["source_rows"] = multi.groupby("record_key", sort=False).size()
+    combined["phone_placeholder"] = multi.groupby("record_key", sort=False)["phone_placeholder"].any()
+    combined["email_placeholder"] = multi.groupby("record_key", sort=False)["email_placeholder"].any()
+    combined["id_card_valid"] = multi.groupby("record_key", sort=False)["id_card_valid"].any()
+    combined["attributes"] = per_key(keys, multi["attributes"], merge_json)
+    combined["owners"] = per_key(keys, multi["owners"], concat_json_lists)
+    combined["created_at"] = multi.groupby("record_key", sort=False)["created_at"].min()
+    combined = combined.reset_index()
+    return _finish(pd.concat([single, combined], ignore_index=True))
+
+
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.sort_values("record_key", kind="stable").reset_index(drop=True)
+    frame = frame[list(STANDARD_CONTACT_COLUMNS)].copy()
+    for column in STANDARD_CONTACT_COLUMNS:
+        if column in ("phone_placeholder", "email_placeholder", "id_card_valid"):
+            frame[column] = frame[column].astype(bool)
+        elif column == "source_rows":
+            frame[column] = frame[column].astype("int64")
+        else:
+            # Missing stays missing: mixed None / pd.NA would otherwise become "None"/"<NA>".
+            values = frame[column].astype(object)
+            frame[column] = values.where(values.notna(), np.nan).astype("str")
+    return frame
+
+
+def _empty_contacts() -> pd.DataFrame:
+    return _finish(pd.DataFrame({c: pd.Series(dtype=object) for c in STANDARD_CONTACT_COLUMNS}))
