@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from validators.background import Background
 from validators.text import neutralise_formula
 
-from .export_scan import FACETS, WRITE_BUFFER, Spools, spool_customers
+from .export_scan import FACETS, WRITE_BUFFER, Spools, in_key_order, spool_customers, stream_export
 from .store.schema import crm_changes, crm_export_log, ensure_schema, metadata
 from .timestamps import now_iso
 
@@ -68,16 +68,12 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None,
         folder = out_dir / f"crm_export_{stamp.replace(':', '').replace('-', '')[:15]}_{int(latest['change_id'].max())}"
         folder.mkdir(parents=True, exist_ok=True)
         scan = len(upserts) > _SCAN_ABOVE
-        if scan:  # every customer, or most: each line made as its customer is read
-            customers: dict[str, dict] = {}
-            spools = spool_customers(conn, engine, {c.customer_id: c for c in upserts.itertuples(index=False)},
-                                     folder, _encode, beside)
+        ordered = list(latest.itertuples(index=False)) if scan and conn.dialect.name == "sqlite" else []
+        if ordered and in_key_order(ordered):  # a first or full export: straight to the files
+            stream_export(conn, engine, ordered, (folder / "customers.jsonl", folder / "customers.csv"),
+                          _CSV_HEADER, _encode, beside)
         else:
-            customers, spools = _customers(conn, upserts["customer_id"].tolist()), Spools()
-        try:
-            _write(folder, latest, customers, spools, beside and scan)
-        finally:
-            spools.close()
+            _export_spooled(conn, engine, folder, latest, upserts, scan, beside)
         end = int(changes["change_id"].max())
         counts = latest["change_type"].value_counts()
         conn.execute(crm_export_log.insert().values(
@@ -85,6 +81,22 @@ def export_changes(engine: sa.Engine, out_dir: Path, since: str | None = None,
             folder=str(folder)))
     return ExportResult(folder, len(latest), int(counts.get("upsert", 0)), int(counts.get("merge", 0)),
                         int(counts.get("retire", 0)), start, end)
+
+
+def _export_spooled(conn: sa.Connection, engine: sa.Engine, folder: Path, latest: pd.DataFrame,
+                    upserts: pd.DataFrame, scan: bool, beside: bool) -> None:
+    """Any export: the upserts' customers read first (every customer spooled in
+    key order when ``scan``; else looked up), then the lines in change order."""
+    if scan:  # every customer, or most: each line made as its customer is read
+        customers: dict[str, dict] = {}
+        spools = spool_customers(conn, engine, {c.customer_id: c for c in upserts.itertuples(index=False)},
+                                 folder, _encode, beside)
+    else:
+        customers, spools = _customers(conn, upserts["customer_id"].tolist()), Spools()
+    try:
+        _write(folder, latest, customers, spools, beside and scan)
+    finally:
+        spools.close()
 
 
 def _write(folder: Path, latest: pd.DataFrame, customers: dict[str, dict], spools: Spools,
@@ -115,7 +127,7 @@ def _write_files(paths: dict[int, Path], latest: pd.DataFrame, customers: dict[s
         outs = {which: stack.enter_context(path.open("wb", buffering=WRITE_BUFFER))
                 for which, path in paths.items()}
         if CSV in outs:
-            outs[CSV].write(codecs.BOM_UTF8 + _CSV_TEXT(CSV_COLUMNS).encode("utf-8"))
+            outs[CSV].write(_CSV_HEADER)
         for change in latest.itertuples(index=False):
             done = spools.lines(change.customer_id) if change.change_type == "upsert" else None
             if done is None:
@@ -197,6 +209,8 @@ class _CsvText:
 
 
 _CSV_TEXT = _CsvText()
+#: The CSV file's first bytes: a BOM, so Excel reads UTF-8, and the header row.
+_CSV_HEADER = codecs.BOM_UTF8 + _CSV_TEXT(CSV_COLUMNS).encode("utf-8")
 
 
 #: Stands in for a customer's provenance while its line is encoded (see ``_json_line``).

@@ -19,6 +19,7 @@ between. PostgreSQL would need the exporting transaction's snapshot imported
 from __future__ import annotations
 
 import mmap
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -103,6 +104,72 @@ def spool_customers(conn: sa.Connection, engine: sa.Engine, changes: dict, folde
                                    folder / ".spool-0", (None, split), encode))
         spools.files.append(other.result())
     return spools
+
+
+def in_key_order(changes: list) -> bool:
+    """Whether ``changes`` (in change order) are upserts of ever larger customer
+    ids: a first or full export, whose feed the publisher wrote in id order. Its
+    lines can then go to the files as the customers are read (``stream_export``)."""
+    ids = [c.customer_id for c in changes]
+    return (all(c.change_type == "upsert" for c in changes)
+            and all(isinstance(i, str) for i in ids) and all(a < b for a, b in zip(ids, ids[1:])))
+
+
+def stream_export(conn: sa.Connection, engine: sa.Engine, changes: list, paths: tuple[Path, Path],
+                  header: bytes, encode: Encoder, beside: bool) -> None:
+    """The JSON Lines and CSV files (``paths``) of ``changes``, which are
+    ``in_key_order``, written as the customers are read in key order: no spool
+    and no second pass over it. SQLite only (its key order is Python's string
+    order; PostgreSQL's follows the database's collation). With ``beside``, a
+    forked process writes the upper half of the ids to files of its own, which
+    are appended here after this process has written the lower half."""
+    split = _split_key({c.customer_id: c for c in changes}) if beside else None
+    lower = [c for c in changes if split is None or c.customer_id < split]
+    upper = changes[len(lower):]
+    parts = tuple(path.with_name(f".{path.name}.upper") for path in paths)
+
+    def upper_half() -> tuple[Path, Path]:
+        engine.dispose(close=False)  # a forked child must not use the parent's connections
+        raw = engine.raw_connection()
+        try:
+            with ExitStack() as stack:
+                outs = [stack.enter_context(p.open("wb", buffering=WRITE_BUFFER)) for p in parts]
+                _stream(raw, engine.dialect, upper, (split, None), outs, encode)
+            return parts
+        finally:
+            raw.close()
+
+    try:
+        with Background(upper_half, enabled=split is not None) as other, ExitStack() as stack:
+            outs = [stack.enter_context(p.open("wb", buffering=WRITE_BUFFER)) for p in paths]
+            outs[1].write(header)
+            _stream(conn.connection, conn.dialect, lower, (None, split), outs, encode)
+            if split is not None:
+                for out, part in zip(outs, other.result(), strict=True):
+                    with part.open("rb") as source:
+                        shutil.copyfileobj(source, out, WRITE_BUFFER)
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
+
+
+def _stream(dbapi, dialect: sa.Dialect, changes: list, bounds: Range, outs: list, encode: Encoder) -> None:
+    """Each change's JSON line and CSV row to ``outs``, its customer found by
+    walking the customers of ``bounds`` in key order beside the changes (a
+    change whose customer is not in the store gets an empty one, as a spooled
+    export gives it)."""
+    json_out, csv_out = outs
+    customers = customer_stream(dbapi, dialect, bounds)
+    current = next(customers, None)
+    for change in changes:
+        while current is not None and current[0] < change.customer_id:
+            current = next(customers, None)
+        found = current is not None and current[0] == change.customer_id
+        json_line, csv_row = encode(change, current[1] if found else {})
+        json_out.write(json_line.encode("utf-8") + b"\n")
+        csv_out.write(csv_row.encode("utf-8"))
+    for _ in customers:  # read to the end: the stream checks the facet tables as it goes
+        pass
 
 
 def _split_key(changes: dict) -> str | None:

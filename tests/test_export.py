@@ -90,8 +90,12 @@ def test_export_after_each_run_carries_only_what_changed(tmp_path: Path, monkeyp
 def test_a_large_export_writes_the_same_bytes_as_customer_by_customer_lookups(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Above ``_SCAN_ABOVE`` customers the export reads every table side by side
-    instead of looking customers up; the files must not tell the difference."""
+    instead of looking customers up: straight to the files when the changes are
+    in key order (a first export, as here), else through a spool; in one process
+    or two. The files must not tell the difference."""
     import assets.export as export
+    from assets import export_scan
+    from assets.export_scan import in_key_order
 
     url = f"sqlite:///{tmp_path / 'crm.sqlite'}"
     monkeypatch.setenv("CUSTOMER_SOURCES_DIR", str(SAMPLE))
@@ -102,11 +106,37 @@ def test_a_large_export_writes_the_same_bytes_as_customer_by_customer_lookups(
         run = defs.resolve_job_def(MAIN_JOB).execute_in_process(instance=instance)
     engine = sa.create_engine(url)
     written = {}
-    for name, threshold, beside in (("lookups", 10**9, False), ("scan", 0, False), ("two", 0, True)):
+    streamed = []
+
+    def stream_export(*args, **kwargs) -> None:
+        streamed.append(1)
+        export_scan.stream_export(*args, **kwargs)
+
+    monkeypatch.setattr(export, "stream_export", stream_export)
+    cases = (("lookups", 10**9, False, True), ("scan", 0, False, True), ("two", 0, True, True),
+             ("spooled", 0, False, False), ("spooled two", 0, True, False))
+    for name, threshold, beside, ordered in cases:
         monkeypatch.setattr(export, "_SCAN_ABOVE", threshold)
+        monkeypatch.setattr(export, "in_key_order", in_key_order if ordered else lambda changes: False)
         result = export_changes(engine, tmp_path / name, since=run.run_id, beside=beside)
         written[name] = [(result.folder / f).read_bytes() for f in ("customers.jsonl", "customers.csv")]
         assert sorted(p.name for p in result.folder.iterdir()) == ["customers.csv", "customers.jsonl"]
-    assert written["scan"] == written["lookups"]
-    assert written["two"] == written["lookups"]  # two processes, each reading half the customers
+    assert len(streamed) == 2  # "scan" and "two"
+    for name in ("scan", "two", "spooled", "spooled two"):  # "two": each process half the customers
+        assert written[name] == written["lookups"], name
     assert written["scan"][0].count(b"\n") > 100
+
+
+def test_only_upserts_in_ascending_customer_order_are_streamed() -> None:
+    from types import SimpleNamespace
+
+    from assets.export_scan import in_key_order
+
+    def changes(*pairs: tuple[str, object]) -> list:
+        return [SimpleNamespace(change_type=t, customer_id=c) for t, c in pairs]
+
+    assert in_key_order(changes(("upsert", "CM-1"), ("upsert", "CM-2"), ("upsert", "CM-a")))
+    assert not in_key_order(changes(("upsert", "CM-2"), ("upsert", "CM-1")))
+    assert not in_key_order(changes(("upsert", "CM-1"), ("merge", "CM-2")))
+    assert not in_key_order(changes(("upsert", "CM-1"), ("upsert", "CM-1")))
+    assert not in_key_order(changes(("upsert", None), ("upsert", "CM-1")))

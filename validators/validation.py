@@ -103,12 +103,12 @@ def _batch_definition() -> Any:
     engine, read at each batch; where it is missing, setting it changes nothing.
     """
     import great_expectations as gx
-    from great_expectations.execution_engine import pandas_execution_engine
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
         ProgressBarsConfig,
     )
+    from great_expectations.execution_engine import pandas_execution_engine
 
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
