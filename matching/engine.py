@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from validators.background import Background
+
 from .candidates import rule_labels
 from .engine_settings import EngineSettings
 from .engine_steps import (

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from validators.background import Background
+
 from .compare import is_mobile
 from .grouped import joined_distinct, json_lists, text_extreme
 from .settings import GradeRule, ProfileSettings

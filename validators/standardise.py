@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .addresses import normalise_region
-from .companies import normalise_company
 from .background import Background
+from .companies import normalise_company
 from .distinct import Mapper, in_process, map_unique
 from .emails import parse_email
 from .identity_numbers import parse_resident_id
