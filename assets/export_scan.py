@@ -25,12 +25,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 
 from validators.background import Background
 
 from .store.schema import metadata
+
+T = TypeVar("T")
 
 #: The 360° facet tables of an export line: (table, key in the line).
 FACETS = (("customer_contact_point", "contact_points"), ("customer_owner", "owners"),
@@ -91,13 +94,8 @@ def spool_customers(conn: sa.Connection, engine: sa.Engine, changes: dict, folde
         return spools
 
     def upper_half() -> tuple[Path, Index]:
-        engine.dispose(close=False)  # a forked child must not use the parent's connections
-        raw = engine.raw_connection()
-        try:
-            return _spool(raw, engine.dialect, changes, folder / ".spool-1",
-                          (split, None), encode)
-        finally:
-            raw.close()
+        return _own_connection(engine, lambda raw: _spool(raw, engine.dialect, changes, folder / ".spool-1",
+                                                          (split, None), encode))
 
     with Background(upper_half, enabled=True) as other:
         spools.files.append(_spool(conn.connection, conn.dialect, changes,
@@ -123,24 +121,20 @@ def stream_export(conn: sa.Connection, engine: sa.Engine, changes: list, paths: 
     order; PostgreSQL's follows the database's collation). With ``beside``, a
     forked process writes the upper half of the ids to files of its own, which
     are appended here after this process has written the lower half."""
-    split = _split_key({c.customer_id: c for c in changes}) if beside else None
-    lower = [c for c in changes if split is None or c.customer_id < split]
-    upper = changes[len(lower):]
+    half = len(changes) // 2 if beside and len(changes) > 1 else len(changes)
+    lower, upper = changes[:half], changes[half:]  # in key order already: the median splits
+    split = upper[0].customer_id if upper else None
     parts = tuple(path.with_name(f".{path.name}.upper") for path in paths)
 
-    def upper_half() -> tuple[Path, Path]:
-        engine.dispose(close=False)  # a forked child must not use the parent's connections
-        raw = engine.raw_connection()
-        try:
-            with ExitStack() as stack:
-                outs = [stack.enter_context(p.open("wb", buffering=WRITE_BUFFER)) for p in parts]
-                _stream(raw, engine.dialect, upper, (split, None), outs, encode)
-            return parts
-        finally:
-            raw.close()
+    def write_upper(raw) -> tuple[Path, Path]:
+        with ExitStack() as stack:
+            outs = [stack.enter_context(p.open("wb", buffering=WRITE_BUFFER)) for p in parts]
+            _stream(raw, engine.dialect, upper, (split, None), outs, encode)
+        return parts
 
     try:
-        with Background(upper_half, enabled=split is not None) as other, ExitStack() as stack:
+        with Background(lambda: _own_connection(engine, write_upper), enabled=split is not None) as other, \
+                ExitStack() as stack:
             outs = [stack.enter_context(p.open("wb", buffering=WRITE_BUFFER)) for p in paths]
             outs[1].write(header)
             _stream(conn.connection, conn.dialect, lower, (None, split), outs, encode)
@@ -170,6 +164,17 @@ def _stream(dbapi, dialect: sa.Dialect, changes: list, bounds: Range, outs: list
         csv_out.write(csv_row.encode("utf-8"))
     for _ in customers:  # read to the end: the stream checks the facet tables as it goes
         pass
+
+
+def _own_connection(engine: sa.Engine, work: Callable[[object], T]) -> T:
+    """``work(raw driver connection)`` in a forked child, on a connection of its
+    own: a child must not use the parent's pooled connections."""
+    engine.dispose(close=False)
+    raw = engine.raw_connection()
+    try:
+        return work(raw)
+    finally:
+        raw.close()
 
 
 def _split_key(changes: dict) -> str | None:
