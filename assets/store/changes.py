@@ -25,11 +25,11 @@ def record_changes(
     now: str,
 ) -> int:
     """Append this publish's changes to ``crm_changes``; returns how many."""
-    gone = set(golden_plan.customer_ids("deletes"))
-    touched = set(golden_plan.customer_ids("inserts", "updates"))
+    gone = set(golden_plan.deleted_customer_ids())
+    touched = set(golden_plan.upserted_customer_ids())
     for plan in child_plans.values():
-        # xref deletes carry only their own key, so they name no customer
-        touched.update(plan.customer_ids("inserts", "updates", "deletes"))
+        touched.update(plan.upserted_customer_ids())
+        touched.update(plan.deleted_customer_ids())
     touched -= gone
     touched.difference_update({None, ""})
     into = dict(zip(merged["old_customer_id"], merged["customer_id"])) if len(merged) else {}
