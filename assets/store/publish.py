@@ -87,8 +87,8 @@ def publish(
         # Order matters for the foreign key: customers first in, last out. Each
         # table is planned just before it is written and its written rows are
         # dropped at once (``_Plan.written``): holding every table's rows until
-        # the end held ~1.5 GB more at a million customers, all of it memory
-        # touched for the first time.
+        # the end took ~0.6 GB more at a million customers (crm_store's peak in
+        # a 1M run 4175 -> 3576 MB).
         golden_plan = _write(conn, "golden_customer", golden)
         children = {"customer_xref": xref, **(profiles or {})}
         child_plans = {name: _write(conn, name, frame) for name, frame in children.items()}
