@@ -25,6 +25,8 @@ import inspect
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+import dagster as dg
+
 from matching.gc_pause import gc_paused
 
 from .errors import masked_errors
@@ -32,6 +34,16 @@ from .memory import release_freed_memory
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def _current_run_id() -> str | None:
+    """The run of the asset or check being executed (None outside one)."""
+    for context in (dg.AssetExecutionContext, dg.AssetCheckExecutionContext):
+        try:
+            return context.get().run.run_id
+        except dg.DagsterInvariantViolationError:
+            continue
+    return None
 
 
 def step_body(fn: Callable[P, R]) -> Callable[P, R]:
@@ -42,7 +54,7 @@ def step_body(fn: Callable[P, R]) -> Callable[P, R]:
 
         @functools.wraps(fn)
         def generator(*args: P.args, **kwargs: P.kwargs):
-            release_freed_memory()
+            release_freed_memory(run=_current_run_id())
             with gc_paused():
                 yield from masked(*args, **kwargs)
 
@@ -50,7 +62,7 @@ def step_body(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        release_freed_memory()
+        release_freed_memory(run=_current_run_id())
         with gc_paused():
             return masked(*args, **kwargs)
 
