@@ -184,10 +184,11 @@ def _plan(conn: sa.Connection, name: str, new: pd.DataFrame) -> _Plan:
     old = pd.read_sql_table(name, conn) if sa.inspect(conn).has_table(name) else pd.DataFrame()
     old = old.reindex(columns=columns)
     new = new.reindex(columns=columns)
-    # The new rows as the store holds them; the old ones already are.
-    new = _clean(new, table, escape_text=escapes_text(conn.dialect.name))
+    escape = escapes_text(conn.dialect.name)
     if old.empty:  # a first publish: every row is new, nothing to compare
-        return _Plan(columns, keys, _rows(new, columns), [], [], TableChanges(inserted=len(new)))
+        return _Plan(columns, keys, _store_rows(new, table, escape), [], [], TableChanges(inserted=len(new)))
+    # The new rows as the store holds them; the old ones already are.
+    new = _clean(new, table, escape_text=escape)
     old = _clean(old, table)
     merged = new.merge(old, on=keys, how="outer", suffixes=("", "_old"), indicator=True)
     compared = [c for c in columns if c not in keys and c != stamp]
@@ -298,6 +299,26 @@ def _clean(frame: pd.DataFrame, table: sa.Table, escape_text: bool = False) -> p
         elif isinstance(column.type, sa.Boolean):
             out[column.name] = out[column.name].map(lambda v: None if v is None else bool(v))
     return out
+
+
+def _store_rows(frame: pd.DataFrame, table: sa.Table, escape_text: bool = False) -> list[tuple]:
+    """``_rows(_clean(frame, table, escape_text), columns)`` — the same tuples — built
+    column by column: one conversion of each column to Python values instead of
+    the frame converted, masked and converted again (9 s of a first publish of a
+    million customers, py-spy)."""
+    columns = []
+    for column in table.columns:
+        values = frame[column.name].to_numpy(dtype=object, na_value=None).tolist()
+        if escape_text and isinstance(column.type, sa.String):
+            values = [to_store_text(v) if isinstance(v, str) else v for v in values]
+        elif isinstance(column.type, sa.Integer):
+            values = [None if v is None else int(v) for v in values]
+        elif isinstance(column.type, sa.Float):
+            values = [None if v is None else round(float(v), 6) for v in values]
+        elif isinstance(column.type, sa.Boolean):
+            values = [None if v is None else bool(v) for v in values]
+        columns.append(values)
+    return list(zip(*columns))
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:
