@@ -15,19 +15,41 @@ import numpy as np
 import pandas as pd
 
 
+def sorted_factorize(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True)``: the same codes (-1 for missing) and the
+    same sorted distinct values (as an object array). Why: pandas sorts the
+    distinct values of text with numpy's object ``argsort``, which took 1.3 of
+    the 1.45 s its factorize took on a million record keys; Python's own sort
+    of their positions does it in 0.4 s."""
+    codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)
+    try:
+        order = np.fromiter(sorted(range(len(uniques)), key=uniques.__getitem__), dtype=np.intp,
+                            count=len(uniques))
+    except TypeError:  # values that do not compare with each other: pandas' own order
+        codes, sorted_uniques = pd.factorize(values, sort=True)
+        return codes, np.asarray(sorted_uniques, dtype=object)
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    present = codes >= 0
+    codes = codes.copy()
+    codes[present] = rank[codes[present]]
+    return codes, uniques[order]
+
+
 def text_extreme(values: pd.Series, frame: pd.DataFrame, keys: list[str], how: str) -> pd.Series:
     """``frame.groupby(keys)[values].min()`` (or ``max``) for a text column, missing
     values skipped, as the same Series. Why: pandas has no compiled min/max for
     text and calls Python once per group (seconds per 100k groups); the ranks of
     the sorted distinct values are numbers, whose group min/max is compiled."""
-    codes, uniques = pd.factorize(values, sort=True)
+    codes, uniques = sorted_factorize(values)
     ranks = pd.Series(np.where(codes < 0, np.nan, codes), index=frame.index)
     picked = getattr(ranks.groupby([frame[k] for k in keys], sort=True), how)()
     out = pd.Series(np.nan, index=picked.index, dtype=values.dtype, name=values.name)
     found = picked.notna().to_numpy()
     if not found.any():  # no value at all (e.g. a float column of NaN): nothing to set
         return out
-    out.iloc[found] = np.asarray(uniques, dtype=object)[picked.to_numpy()[found].astype(np.int64)]
+    out.iloc[found] = uniques[picked.to_numpy()[found].astype(np.int64)]
     return out
 
 

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .grouped import joined_distinct
+from .grouped import joined_distinct, sorted_factorize
 from .settings import SurvivorshipSettings
 
 #: golden field group → the contact columns it is read from (same order).
@@ -49,17 +49,17 @@ def select_survivors(
     # customer and record, and sorting numbers is many times faster than text;
     # golden rows are customers in id order, so a customer's rank is its row
     # and each field's winners are placed by position, not looked up by id.
-    customer, customer_ids = pd.factorize(members["customer_id"], sort=True)
+    customer, customer_ids = sorted_factorize(members["customer_id"])
     members = members.assign(
         trust=members["source_system"].map(settings.source_trust).fillna(0).astype(int),
         recency=pd.to_datetime(members["updated_at"], utc=True, errors="coerce", format="ISO8601"),
         script_rank=members["name_script"].map(_SCRIPT_RANK).fillna(0).astype(int),
         id_card=members["id_card"].where(members["id_card_valid"]),
         _customer=customer,
-        _record=pd.factorize(members["record_key"], sort=True)[0],
+        _record=sorted_factorize(members["record_key"])[0],
     )
     rows = len(customer_ids)
-    golden = pd.DataFrame({"customer_id": np.asarray(customer_ids, dtype=object)})
+    golden = pd.DataFrame({"customer_id": customer_ids})
     entries: dict[str, np.ndarray] = {}  # target → each customer's provenance entry as JSON text
 
     for targets, columns in FIELD_GROUPS.items():

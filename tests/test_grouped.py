@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 
-from matching.grouped import joined_distinct, json_lists
+from matching.grouped import joined_distinct, json_lists, sorted_factorize
 
 
 def _frame(values: list[str | None]) -> pd.DataFrame:
@@ -33,3 +33,14 @@ def test_json_lists_escape_and_sort_like_json_dumps() -> None:
     frame = _frame(['a"b', "c\\d", "王小明", None, 'a"b', "z", "\x01"])
     got = json_lists(frame["g"], frame["v"]).to_dict()
     assert got == _expected(frame, lambda items: json.dumps(items, ensure_ascii=False))
+
+
+def test_sorted_factorize_gives_pandas_sorted_codes_and_values() -> None:
+    text = pd.Series(["王伟", None, "b", "a", "王伟", "", "B", None, "a"], dtype="str")
+    mixed = pd.Series([3, "x", 1.5, "x"], dtype=object)  # not comparable: pandas' own order
+    for values in (text, text.astype(object), mixed, pd.Series([], dtype="str"),
+                   pd.Series([None, None], dtype="str")):
+        codes, uniques = sorted_factorize(values)
+        expected_codes, expected_uniques = pd.factorize(values, sort=True)
+        assert codes.tolist() == expected_codes.tolist()
+        assert list(uniques) == list(expected_uniques)
