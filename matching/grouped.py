@@ -37,6 +37,20 @@ def sorted_factorize(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.nda
     return codes, uniques[order]
 
 
+def numbered_groups(frame: pd.DataFrame, keys: list[str]) -> tuple[pd.Series, pd.DataFrame]:
+    """Each row's group (rows with equal ``keys``) as a number in the keys' sorted
+    order, and the groups' keys in that order (what ``groupby(keys, sort=True)``
+    puts in its index, as columns). Why: every groupby on text keys factorizes
+    them again; several aggregations of one grouping can share one numbering
+    (a profile facet grouped a million rows by four text keys three times).
+    A row with a missing key is in no group (NaN), as ``groupby`` drops it;
+    grouping by the numbers drops it too."""
+    numbers = frame.groupby(keys, sort=True).ngroup()
+    present = np.flatnonzero(numbers.notna().to_numpy())
+    _, first = np.unique(numbers.to_numpy()[present], return_index=True)
+    return numbers, frame[keys].iloc[present[first]].reset_index(drop=True)
+
+
 def text_extreme(values: pd.Series, frame: pd.DataFrame, keys: list[str], how: str) -> pd.Series:
     """``frame.groupby(keys)[values].min()`` (or ``max``) for a text column, missing
     values skipped, as the same Series. Why: pandas has no compiled min/max for

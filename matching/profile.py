@@ -20,7 +20,7 @@ import pandas as pd
 from validators.background import Background
 
 from .compare import is_mobile
-from .grouped import joined_distinct, json_lists, text_extreme
+from .grouped import joined_distinct, json_lists, numbered_groups, text_extreme
 from .settings import GradeRule, ProfileSettings
 
 CONTACT_POINT_COLUMNS = ["customer_id", "kind", "value", "extension", "is_primary", "source_systems",
@@ -197,11 +197,12 @@ def channels(members: pd.DataFrame) -> pd.DataFrame:
     )
     if frame.empty:
         return pd.DataFrame(columns=CHANNEL_COLUMNS)
-    keys = ["customer_id", "source_system", "channel", "detail"]
-    out = frame.groupby(keys, sort=True).agg(record_count=("record_key", "nunique"))
-    out["first_seen"] = text_extreme(frame["first_seen"], frame, keys, "min")
-    out["last_seen"] = text_extreme(frame["last_seen"], frame, keys, "max")
-    return out.reset_index()[CHANNEL_COLUMNS]
+    group, out = numbered_groups(frame, ["customer_id", "source_system", "channel", "detail"])
+    numbered = pd.DataFrame({"group": group})
+    out["record_count"] = frame["record_key"].groupby(group).nunique().to_numpy()
+    out["first_seen"] = text_extreme(frame["first_seen"], numbered, ["group"], "min").to_numpy()
+    out["last_seen"] = text_extreme(frame["last_seen"], numbered, ["group"], "max").to_numpy()
+    return out[CHANNEL_COLUMNS]
 
 
 def owners(members: pd.DataFrame, rule: str) -> pd.DataFrame:
@@ -217,11 +218,12 @@ def owners(members: pd.DataFrame, rule: str) -> pd.DataFrame:
     frame = pd.DataFrame(entries, columns=["customer_id", "owner", "added_at"])
     if frame.empty:
         return pd.DataFrame(columns=OWNER_COLUMNS)
-    keys = ["customer_id", "owner"]
-    out = frame.groupby(keys, sort=True).agg(rows=("owner", "size"))
-    out["first_added_at"] = text_extreme(frame["added_at"], frame, keys, "min")
-    out["last_added_at"] = text_extreme(frame["added_at"], frame, keys, "max")
-    out = out.reset_index()[["customer_id", "owner", "first_added_at", "last_added_at", "rows"]]
+    group, out = numbered_groups(frame, ["customer_id", "owner"])
+    numbered = pd.DataFrame({"group": group})
+    out["rows"] = group.groupby(group).size().to_numpy()
+    out["first_added_at"] = text_extreme(frame["added_at"], numbered, ["group"], "min").to_numpy()
+    out["last_added_at"] = text_extreme(frame["added_at"], numbered, ["group"], "max").to_numpy()
+    out = out[["customer_id", "owner", "first_added_at", "last_added_at", "rows"]]
     keys = {
         "most_recent": (["last_added_at", "rows"], [False, False]),
         "most_rows": (["rows", "last_added_at"], [False, False]),

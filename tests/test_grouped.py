@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 
-from matching.grouped import joined_distinct, json_lists, sorted_factorize
+from matching.grouped import joined_distinct, json_lists, numbered_groups, sorted_factorize
 
 
 def _frame(values: list[str | None]) -> pd.DataFrame:
@@ -44,3 +44,13 @@ def test_sorted_factorize_gives_pandas_sorted_codes_and_values() -> None:
         expected_codes, expected_uniques = pd.factorize(values, sort=True)
         assert codes.tolist() == expected_codes.tolist()
         assert list(uniques) == list(expected_uniques)
+
+
+def test_numbered_groups_share_one_grouping_as_groupby_would_make_it() -> None:
+    frame = pd.DataFrame({"a": ["y", "x", None, "x", "y", "x"], "b": ["2", "1", "1", "1", "1", "2"],
+                          "v": ["p", "q", "r", "s", "t", "u"]}).astype("str")
+    group, keys = numbered_groups(frame, ["a", "b"])
+    expected = frame.groupby(["a", "b"], sort=True)["v"].agg(lambda s: ",".join(sorted(s)))
+    assert list(keys.itertuples(index=False, name=None)) == list(expected.index)
+    assert frame["v"].groupby(group).agg(lambda s: ",".join(sorted(s))).tolist() == expected.tolist()
+    assert group.isna().tolist() == [False, False, True, False, False, False]  # a missing key: no group
