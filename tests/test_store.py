@@ -111,3 +111,33 @@ def test_a_new_sqlite_store_gets_large_pages_and_an_old_one_keeps_its_own(tmp_pa
         engine.dispose()
     assert page_size(tmp_path / "new.sqlite") == SQLITE_PAGE_BYTES == 16384
     assert page_size(old) == 4096
+
+
+@pytest.mark.parametrize("escape_text", [False, True])
+def test_a_first_publish_writes_the_rows_the_comparison_would_see(escape_text: bool) -> None:
+    # A first publish builds its rows column by column; a later one compares rows
+    # cleaned as a frame. Any difference would show as changes on every re-run.
+    import importlib
+
+    from assets.store.schema import metadata
+
+    store = importlib.import_module("assets.store.publish")
+    points = pd.DataFrame({
+        "customer_id": ["CM-1", "CM-2", "CM-3"], "kind": ["mobile", "email", "landline"],
+        "value": ["+8613800138000", "a\x00b@example.com", None], "extension": [None, "12", float("nan")],
+        "is_primary": [True, False, None], "source_systems": ["legacy", "wechat,web_forms", ""],
+        "source_records": ['["legacy:1"]', "[]", None], "first_seen": [None, "2024-01-01", "2024-01-02"],
+        "last_seen": ["2024-02-01", None, None],
+    }).astype({"customer_id": "str", "value": "str", "extension": "str"})
+    grades = pd.DataFrame({
+        "customer_id": ["CM-1", "CM-2"], "grade": ["A", None], "score": [0.12345678, float("nan")],
+        "completeness": [1.0, 0.5], "recency": [0.5, 1.0], "touchpoints": [3, 1],
+        "last_seen": ["2024-02-01", None], "rule": ["{}", "{}"],
+    })
+    for name, frame in (("customer_contact_point", points), ("customer_grade", grades)):
+        table = metadata.tables[name]
+        columns = [c.name for c in table.columns]
+        expected = store._rows(store._clean(frame, table, escape_text=escape_text), columns)
+        built = store._store_rows(frame, table, escape_text)
+        assert built == expected
+        assert [[type(v) for v in row] for row in built] == [[type(v) for v in row] for row in expected]

@@ -12,6 +12,7 @@ On PostgreSQL every text value is written in the NUL-free, reversible form of
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -284,20 +285,28 @@ def _record_metrics(conn: sa.Connection, metrics: pd.DataFrame) -> int:
     return len(rows)
 
 
+def _store_value(column: sa.Column, escape_text: bool) -> Callable[[object], object] | None:
+    """How a present Python value of ``column`` becomes what the store holds (None:
+    as it is); missing values are None before this is applied."""
+    if escape_text and isinstance(column.type, sa.String):  # Text is a String too
+        return lambda v: to_store_text(v) if isinstance(v, str) else v
+    if isinstance(column.type, sa.Integer):
+        return lambda v: None if v is None else int(v)
+    if isinstance(column.type, sa.Float):
+        return lambda v: None if v is None else round(float(v), 6)
+    if isinstance(column.type, sa.Boolean):
+        return lambda v: None if v is None else bool(v)
+    return None
+
+
 def _clean(frame: pd.DataFrame, table: sa.Table, escape_text: bool = False) -> pd.DataFrame:
     """Python values the database and the comparison agree on (None for missing);
     with ``escape_text``, text in the form PostgreSQL can hold (``text.to_store_text``)."""
     out = frame.astype(object).where(frame.notna(), None)
     for column in table.columns:
-        if escape_text and isinstance(column.type, sa.String):  # Text is a String too
-            out[column.name] = out[column.name].map(
-                lambda v: to_store_text(v) if isinstance(v, str) else v)
-        elif isinstance(column.type, sa.Integer):
-            out[column.name] = out[column.name].map(lambda v: None if v is None else int(v))
-        elif isinstance(column.type, sa.Float):
-            out[column.name] = out[column.name].map(lambda v: None if v is None else round(float(v), 6))
-        elif isinstance(column.type, sa.Boolean):
-            out[column.name] = out[column.name].map(lambda v: None if v is None else bool(v))
+        convert = _store_value(column, escape_text)
+        if convert is not None:
+            out[column.name] = out[column.name].map(convert)
     return out
 
 
@@ -309,15 +318,8 @@ def _store_rows(frame: pd.DataFrame, table: sa.Table, escape_text: bool = False)
     columns = []
     for column in table.columns:
         values = frame[column.name].to_numpy(dtype=object, na_value=None).tolist()
-        if escape_text and isinstance(column.type, sa.String):
-            values = [to_store_text(v) if isinstance(v, str) else v for v in values]
-        elif isinstance(column.type, sa.Integer):
-            values = [None if v is None else int(v) for v in values]
-        elif isinstance(column.type, sa.Float):
-            values = [None if v is None else round(float(v), 6) for v in values]
-        elif isinstance(column.type, sa.Boolean):
-            values = [None if v is None else bool(v) for v in values]
-        columns.append(values)
+        convert = _store_value(column, escape_text)
+        columns.append(values if convert is None else [convert(v) for v in values])
     return list(zip(*columns))
 
 
