@@ -55,8 +55,9 @@ def release_freed_memory(above: int = RELEASE_ABOVE_BYTES, run: str | None = Non
     (``gc.freeze``): later collections skip it. Why: each full collection walks
     every container object alive, and nearly all of them live as long as the
     process (the modules of Dagster, Great Expectations and pandas, pypinyin's
-    dictionaries: ~0.8 M objects); walking them again before every step took
-    ~0.45 s a step, 9.5 s of a million-record run (py-spy), while what a step
+    dictionaries: ~0.8 M objects, counted in a 100k-record run); walking them
+    again before every step took 0.17-0.5 s a step at 100k records and 9.5 s
+    over the ~22 steps of a million-record run (py-spy), while what a step
     leaves in cycles is new and still collected. A run's frozen objects are
     unfrozen at the next run's first step, so nothing one run leaves behind
     outlives the next run's first collection."""
